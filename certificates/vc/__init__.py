@@ -1,0 +1,136 @@
+"""Open Badges 3.0 credentials signed with W3C Data Integrity ``eddsa-rdfc-2022``.
+
+Pure Python (no Django): JSON-LD canonicalisation against pinned contexts,
+Ed25519 Multikeys, signing and verification, Bitstring Status Lists, and a
+builder for ``OpenBadgeCredential`` documents.
+"""
+
+from certificates.vc.canonical import assert_all_terms_defined, canonicalize
+from certificates.vc.dates import is_xsd_datetime_stamp, to_xsd_datetime
+from certificates.vc.eddsa import (
+    CRYPTOSUITE,
+    PROOF_TYPE,
+    KeyResolver,
+    Reason,
+    VerificationResult,
+    create_verify_data,
+    hash_data,
+    proof_configuration,
+    sign,
+    verify,
+)
+from certificates.vc.errors import (
+    CanonicalizationError,
+    ContextIntegrityError,
+    ContextNotAllowedError,
+    DocumentTooLargeError,
+    EncodingError,
+    KeyNotFound,
+    TermProblem,
+    UndefinedTermError,
+    VcError,
+)
+from certificates.vc.keys import (
+    multikey_verification_method,
+    private_key_from_multibase,
+    private_key_to_multibase,
+    public_key_from_multibase,
+    public_key_to_multibase,
+)
+from certificates.vc.loader import (
+    CREDENTIALS_V2,
+    EXAMPLES_V2,
+    OB_V3P0_CONTEXT,
+    STATUS_LIST_V1,
+    PinnedDocumentLoader,
+    document_loader,
+)
+from certificates.vc.multibase import (
+    base58btc_decode,
+    base58btc_encode,
+    base64url_decode,
+    base64url_encode,
+    multibase_decode,
+    multibase_encode,
+)
+from certificates.vc.ob3 import (
+    OB3_CONTEXT,
+    Alignment,
+    build_open_badge_credential,
+    identity_matches,
+    new_salt,
+    recipient_identity_hash,
+)
+from certificates.vc.status_list import (
+    MIN_BITS,
+    build_status_list_credential,
+    decode_bitstring,
+    encode_bitstring,
+    entry_is_set,
+    is_set,
+    new_bitstring,
+    random_free_index,
+    set_bit,
+    status_entry,
+)
+from certificates.vc.terms import format_path
+
+__all__ = [
+    "CREDENTIALS_V2",
+    "CRYPTOSUITE",
+    "EXAMPLES_V2",
+    "MIN_BITS",
+    "OB3_CONTEXT",
+    "OB_V3P0_CONTEXT",
+    "PROOF_TYPE",
+    "STATUS_LIST_V1",
+    "Alignment",
+    "CanonicalizationError",
+    "ContextIntegrityError",
+    "ContextNotAllowedError",
+    "DocumentTooLargeError",
+    "EncodingError",
+    "KeyNotFound",
+    "KeyResolver",
+    "PinnedDocumentLoader",
+    "Reason",
+    "TermProblem",
+    "UndefinedTermError",
+    "VcError",
+    "VerificationResult",
+    "assert_all_terms_defined",
+    "base58btc_decode",
+    "base58btc_encode",
+    "base64url_decode",
+    "base64url_encode",
+    "build_open_badge_credential",
+    "build_status_list_credential",
+    "canonicalize",
+    "create_verify_data",
+    "decode_bitstring",
+    "document_loader",
+    "encode_bitstring",
+    "entry_is_set",
+    "format_path",
+    "hash_data",
+    "identity_matches",
+    "is_set",
+    "is_xsd_datetime_stamp",
+    "multibase_decode",
+    "multibase_encode",
+    "multikey_verification_method",
+    "new_bitstring",
+    "new_salt",
+    "private_key_from_multibase",
+    "private_key_to_multibase",
+    "proof_configuration",
+    "public_key_from_multibase",
+    "public_key_to_multibase",
+    "random_free_index",
+    "recipient_identity_hash",
+    "set_bit",
+    "sign",
+    "status_entry",
+    "to_xsd_datetime",
+    "verify",
+]

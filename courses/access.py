@@ -1,0 +1,63 @@
+"""Who may open which course content, cohort and record.
+
+Every view that takes an id from the URL goes through one function here. Each
+answers 404 alike for "missing" and "not yours", so nobody can probe what
+exists.
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from wagtail.models import Page
+
+from courses.models import Cohort, CohortMembership
+from courses.steps import course_path
+from users.roles import is_programme_admin, is_staff_member, is_trainer
+
+
+def enrolled_in_course(*, user, course_path_value: str) -> bool:
+    """Is ``user`` active in a cohort that studies the course at that path?
+
+    The cohort lists the course's original page; the path may be any
+    translation of it, so the two meet on the translation key.
+    """
+    translation_key = Page.objects.filter(path=course_path_value).values(
+        "translation_key"
+    )
+    return CohortMembership.objects.filter(
+        user=user,
+        status=CohortMembership.Status.ACTIVE,
+        cohort__courses__translation_key__in=translation_key,
+    ).exists()
+
+
+def access_course_content(*, request, page):
+    """None when the user may see ``page``; a redirect to sign in; or Http404.
+
+    Staff (trainers and programme administrators) may read every course: they
+    write and check the content.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if is_staff_member(user):
+        return None
+    if enrolled_in_course(user=user, course_path_value=course_path(page.path)):
+        return None
+    raise Http404
+
+
+def cohorts_visible_to(user):
+    """The cohorts a member of staff may report on."""
+    if is_programme_admin(user):
+        return Cohort.objects.all()
+    if is_trainer(user):
+        return Cohort.objects.filter(trainers=user)
+    return Cohort.objects.none()
+
+
+def access_cohort_by_id(*, user, cohort_id: int) -> Cohort:
+    """The cohort, if ``user`` administers programmes or teaches it; else 404."""
+    try:
+        return cohorts_visible_to(user).get(pk=cohort_id)
+    except (Cohort.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+from users.roles import is_staff_member
 
 
 def site_chrome(request):
@@ -10,4 +13,6 @@ def site_chrome(request):
         "language_bidi": translation.get_language_bidi(),
         "current_language": language,
         "ACCOUNT_ALLOW_SIGNUP": settings.ACCOUNT_ALLOW_SIGNUP,
+        # Evaluated only where a template asks (one query, cached on the user).
+        "is_staff_member": SimpleLazyObject(lambda: is_staff_member(request.user)),
     }

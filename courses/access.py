@@ -61,3 +61,21 @@ def access_cohort_by_id(*, user, cohort_id: int) -> Cohort:
         return cohorts_visible_to(user).get(pk=cohort_id)
     except (Cohort.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def access_step_by_id(*, user, page_id: int):
+    """The live step page ``page_id`` (specific), if ``user`` is enrolled; else 404."""
+    from courses.steps import STEP_DEPTH, step_content_type_ids
+
+    page = (
+        Page.objects.live()
+        .filter(
+            pk=page_id, depth=STEP_DEPTH, content_type_id__in=step_content_type_ids()
+        )
+        .first()
+    )
+    if page is None or not enrolled_in_course(
+        user=user, course_path_value=course_path(page.path)
+    ):
+        raise Http404
+    return page.specific

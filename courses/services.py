@@ -15,6 +15,14 @@ from courses.steps import (
 )
 
 
+class StepLocked(Exception):
+    """The step cannot be done yet; ``reason`` says why, in words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def original_page(page: Page) -> Page:
     """The first page of ``page``'s translation group: what records point at.
 
@@ -60,7 +68,8 @@ def step_complete(*, user, step: Page) -> StepCompletion:
     """Record that ``user`` finished ``step`` and update their course progress.
 
     Idempotent: doing it again (a double click, two tabs) changes nothing and
-    returns the first completion. The caller has checked access. Runs in one
+    returns the first completion. Raises StepLocked for a step that has not
+    opened yet. The caller has checked access. Runs in one
     transaction with the progress update, which takes a row lock so two
     completions at once cannot miscount.
     """
@@ -69,6 +78,13 @@ def step_complete(*, user, step: Page) -> StepCompletion:
     course_here = CoursePage.objects.get(path=course_path(step.path))
     course = original_page(course_here)
     now = timezone.now()
+
+    from courses.selectors import course_outline
+
+    outline = course_outline(user=user, course=course_here, current_id=step.pk)
+    state = next((s for s in outline.steps if s.row.id == step.pk), None)
+    if state is not None and state.locked and not state.done:
+        raise StepLocked(state.locked_reason)
 
     progress, _ = CourseProgress.objects.select_for_update().get_or_create(
         user=user, course_id=course.pk

@@ -27,6 +27,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     "users",
     "courses",
+    "assessments",
+    "certificates",
+    "placements",
+    "reports",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -211,7 +215,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Coach Academy"
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are listed from their sign-in record; tracking every request would
+# add a write to each page view.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "sv"

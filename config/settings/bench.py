@@ -1,0 +1,27 @@
+"""Benchmarks (`make bench`): production-like settings on plain HTTP at 127.0.0.1.
+
+DEBUG off, templates cached, real password hashing, the bench's own SQLite
+database (or DATABASE_URL), and a bare view at /bench/bare for the ratios.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("DATABASE_URL", "sqlite:///var/bench.sqlite3")
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+ROOT_URLCONF = "bench.urls"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

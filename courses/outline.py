@@ -75,11 +75,11 @@ class Outline:
         """Where to continue: the first step not done that is open."""
         return next((s for s in self.steps if not s.done and not s.locked), None)
 
-    def neighbours(self, step_id: int) -> tuple[StepState | None, StepState | None]:
-        ids = [s.row.id for s in self.steps]
-        if step_id not in ids:
+    def neighbours(self, key: UUID) -> tuple[StepState | None, StepState | None]:
+        keys = [s.row.key for s in self.steps]
+        if key not in keys:
             return None, None
-        i = ids.index(step_id)
+        i = keys.index(key)
         previous = self.steps[i - 1] if i > 0 else None
         following = self.steps[i + 1] if i + 1 < len(self.steps) else None
         return previous, following
@@ -98,7 +98,7 @@ def build_outline(
     steps: list[StepRow],
     done_keys: set[UUID],
     blocked_by: list[str] = (),
-    current_id: int | None = None,
+    current_key: UUID | None = None,
 ) -> Outline:
     """Each step's state. ``blocked_by`` names unfinished prerequisite courses."""
     by_module = {module.path: ModuleState(row=module) for module in modules}
@@ -120,7 +120,7 @@ def build_outline(
                 state.locked_reason = _("Opens when “%(step)s” is done.") % {
                     "step": earlier.row.title
                 }
-        state.current = row.id == current_id
+        state.current = row.key == current_key
         module.steps.append(state)
         ordered.append(state)
     return Outline(modules=list(by_module.values()), steps=ordered)

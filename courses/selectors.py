@@ -49,30 +49,35 @@ def _step_kinds() -> dict[int, str]:
     return {ct.pk: model.step_kind for model, ct in content_types.items()}
 
 
-def _step_rows(pages, *, request=None, minutes=None) -> list[StepRow]:
+def _step_rows(pages, *, shown=None) -> list[StepRow]:
+    """Rows for step ``pages``; title and link from ``shown[key]`` if present."""
     kinds = _step_kinds()
-    minutes = minutes or {}
-    return [
-        StepRow(
-            id=page.pk,
-            key=page.translation_key,
-            title=page.title,
-            url=page.get_url(request),
-            kind=kinds.get(page.content_type_id, "step"),
-            module_path=module_path(page.path),
-            minutes=minutes.get(page.pk, 0),
+    shown = shown or {}
+    rows = []
+    for page in pages:
+        display = shown.get(page.translation_key, page)
+        rows.append(
+            StepRow(
+                id=display.pk,
+                key=page.translation_key,
+                title=display.title,
+                url=display.get_url(),
+                kind=kinds.get(page.content_type_id, "step"),
+                module_path=module_path(page.path),
+                minutes=0,
+            )
         )
-        for page in pages
-    ]
+    return rows
 
 
-def _module_rows(pages, *, request=None) -> list[ModuleRow]:
+def _module_rows(pages, *, shown=None) -> list[ModuleRow]:
+    shown = shown or {}
     return [
         ModuleRow(
-            id=page.pk,
+            id=shown.get(page.translation_key, page).pk,
             key=page.translation_key,
-            title=page.title,
-            url=page.get_url(request),
+            title=shown.get(page.translation_key, page).title,
+            url=shown.get(page.translation_key, page).get_url(),
             path=page.path,
             unlock_in_order=page.unlock_in_order,
         )
@@ -116,23 +121,41 @@ def _unfinished_prerequisites(*, user, course: CoursePage) -> list[str]:
     return [p.title for p in prerequisites if p.translation_key not in finished]
 
 
-def course_outline(
-    *, user, course: CoursePage, current_id: int | None = None
-) -> Outline:
-    """Modules and steps of ``course`` (in its locale) with ``user``'s states."""
-    modules = (
+def course_outline(*, user, course: CoursePage, current_key=None) -> Outline:
+    """Modules and steps of ``course`` with ``user``'s state of each step.
+
+    The structure comes from the original course; each module and step is
+    shown in ``course``'s language where it has been translated, otherwise
+    in the original, so a partly translated course is still complete.
+    """
+    original = (
+        CoursePage.objects.filter(translation_key=course.translation_key)
+        .order_by("id")
+        .only(*PAGE_FIELDS)
+        .first()
+    )
+    modules = list(
         ModulePage.objects.live()
-        .filter(path__startswith=course.path, depth=MODULE_DEPTH)
+        .filter(path__startswith=original.path, depth=MODULE_DEPTH)
         .only(*PAGE_FIELDS, "unlock_in_order")
         .order_by("path")
     )
-    steps = list(_live_steps(Q(path__startswith=course.path)))
+    steps = list(_live_steps(Q(path__startswith=original.path)))
+    shown = {}
+    if course.locale_id != original.locale_id:
+        keys = [p.translation_key for p in (*modules, *steps)]
+        shown = {
+            p.translation_key: p
+            for p in Page.objects.live()
+            .filter(translation_key__in=keys, locale_id=course.locale_id)
+            .only(*PAGE_FIELDS)
+        }
     return build_outline(
-        modules=_module_rows(modules),
-        steps=_step_rows(steps),
+        modules=_module_rows(modules, shown=shown),
+        steps=_step_rows(steps, shown=shown),
         done_keys=_done_keys(user=user, keys=[s.translation_key for s in steps]),
         blocked_by=_unfinished_prerequisites(user=user, course=course),
-        current_id=current_id,
+        current_key=current_key,
     )
 
 
@@ -153,7 +176,7 @@ def study_context(*, page: Page, user) -> dict:
     outline = course_outline(
         user=user,
         course=course,
-        current_id=page.pk if page.depth == STEP_DEPTH else None,
+        current_key=page.translation_key if page.depth == STEP_DEPTH else None,
     )
     context = {
         "course": course,
@@ -163,19 +186,23 @@ def study_context(*, page: Page, user) -> dict:
     }
     if page.depth == MODULE_DEPTH:
         context["module_state"] = next(
-            (m for m in outline.modules if m.row.id == page.pk), None
+            (m for m in outline.modules if m.row.key == page.translation_key), None
         )
     if page.depth == STEP_DEPTH:
-        step_state = next((s for s in outline.steps if s.row.id == page.pk), None)
-        previous, following = outline.neighbours(page.pk)
+        step_state = next(
+            (s for s in outline.steps if s.row.key == page.translation_key), None
+        )
+        previous, following = outline.neighbours(page.translation_key)
+        module_state = None
+        if step_state is not None:
+            module_state = next(
+                m for m in outline.modules if m.row.path == step_state.row.module_path
+            )
         context.update(
             step_state=step_state,
             previous_step=previous,
             next_step=following,
-            module_state=next(
-                (m for m in outline.modules if m.row.path == module_path(page.path)),
-                None,
-            ),
+            module_state=module_state,
         )
     return context
 
@@ -232,18 +259,28 @@ def dashboard_courses(*, user) -> list[DashboardCourse]:
     if not cohorts_by_key:
         return []
 
-    # Each course in the reader's language when it has been translated.
+    # Structure from each original course; titles and links in the reader's
+    # language wherever a translation exists.
     language = translation.get_language() or ""
     locale = Locale.objects.filter(language_code=language).first()
+    originals: dict = {}
+    translated: dict = {}
     candidates = CoursePage.objects.live().filter(translation_key__in=cohorts_by_key)
-    chosen: dict = {}
     for course in candidates.order_by("id"):
-        current = chosen.get(course.translation_key)
-        if current is None or (locale and course.locale_id == locale.pk):
-            chosen[course.translation_key] = course
-    courses = sorted(chosen.values(), key=lambda c: c.path)
-
-    steps = list(_live_steps(_any_path_prefix([c.path for c in courses])))
+        originals.setdefault(course.translation_key, course)
+        if locale and course.locale_id == locale.pk:
+            translated[course.translation_key] = course
+    steps = list(_live_steps(_any_path_prefix([c.path for c in originals.values()])))
+    shown = {}
+    if locale:
+        shown = {
+            p.translation_key: p
+            for p in Page.objects.live()
+            .filter(
+                translation_key__in=[s.translation_key for s in steps], locale=locale
+            )
+            .only(*PAGE_FIELDS)
+        }
     done = _done_keys(user=user, keys=[s.translation_key for s in steps])
     progress = {
         row.course.translation_key: row
@@ -254,10 +291,12 @@ def dashboard_courses(*, user) -> list[DashboardCourse]:
     steps_by_course = defaultdict(list)
     for step in steps:
         steps_by_course[course_path(step.path)].append(step)
+    courses = sorted(originals.values(), key=lambda c: c.path)
 
     result = []
-    for course in courses:
-        rows = _step_rows(steps_by_course[course.path])
+    for original in courses:
+        course = translated.get(original.translation_key, original)
+        rows = _step_rows(steps_by_course[original.path], shown=shown)
         next_row = next((row for row in rows if row.key not in done), None)
         # Progress is read from its row, kept current on every completion and
         # content change; a course not started yet has no row.

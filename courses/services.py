@@ -81,8 +81,8 @@ def step_complete(*, user, step: Page) -> StepCompletion:
 
     from courses.selectors import course_outline
 
-    outline = course_outline(user=user, course=course_here, current_id=step.pk)
-    state = next((s for s in outline.steps if s.row.id == step.pk), None)
+    outline = course_outline(user=user, course=course_here)
+    state = next((s for s in outline.steps if s.row.key == step.translation_key), None)
     if state is not None and state.locked and not state.done:
         raise StepLocked(state.locked_reason)
 

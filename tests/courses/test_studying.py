@@ -227,3 +227,26 @@ def test_search_finds_only_lessons_the_person_may_study(client, trainee, course)
     assert found
     assert found <= {lesson.pk for lesson in lessons_of(course)}
     assert not found & {lesson.pk for lesson in lessons_of(other)}
+
+
+def test_a_partly_translated_course_falls_back_to_the_original(client, trainee, course):
+    from wagtail.models import Locale
+
+    enrol(user=trainee, courses=[course])
+    first = lessons_of(course)[0]
+    english = first.copy_for_translation(
+        Locale.objects.get(language_code="en"), copy_parents=True
+    )
+    english.title = "Lesson one in English"
+    english.save_revision().publish()
+    client.force_login(trainee)
+
+    response = client.get(english.get_url())
+
+    assert response.status_code == 200
+    module = response.context["module_state"]
+    titles = [step.row.title for step in module.steps]
+    assert titles == ["Lesson one in English", "Lesson 1.2", "Lesson 1.3"]
+    # Untranslated steps link to the original; the next one is still offered.
+    assert module.steps[1].row.url == lessons_of(course)[1].url
+    assert response.context["next_step"].row.title == "Lesson 1.2"

@@ -1,13 +1,43 @@
+import logging
+from contextlib import contextmanager
+
 from django.core.management.base import BaseCommand
 
-from courses.demo import DEMO_PASSWORD, demo_accounts_ensure
+from courses.demo import (
+    DEMO_PASSWORD,
+    demo_accounts_ensure,
+    demo_cohort_ensure,
+    demo_content_ensure,
+)
+from courses.demo_loader import CONTENT_DIR
+
+# Publishing ~70 pages logs every page, search-index task and progress
+# refresh (and kombu warns about the in-memory broker); the summary below
+# says what matters. -v 2 shows it all.
+CHATTY_LOGGERS = ("wagtail", "django_tasks", "celery.app.trace", "kombu")
+
+
+@contextmanager
+def _quiet(loggers):
+    saved = {name: logging.getLogger(name).level for name in loggers}
+    for name in loggers:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
 
 
 class Command(BaseCommand):
     help = "Load the demo accounts and content; a second run adds only what is missing."
 
     def handle(self, *args, **options):
-        accounts = demo_accounts_ensure()
+        verbose = options["verbosity"] > 1
+        with _quiet(() if verbose else CHATTY_LOGGERS):
+            accounts = demo_accounts_ensure()
+            content = demo_content_ensure()
+            cohort = demo_cohort_ensure()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
@@ -18,3 +48,31 @@ class Command(BaseCommand):
             "Staff accounts set up two-factor sign-in (any authenticator app) "
             "the first time they open /admin/."
         )
+
+        self.stdout.write("")
+        self.stdout.write(f"Demo courses (from {CONTENT_DIR.name}/)")
+        for line in content.lines():
+            self.stdout.write(f"  {line}")
+
+        self.stdout.write("")
+        self.write_cohort(cohort)
+
+    def write_cohort(self, result):
+        cohort = result.cohort
+        note = "created" if result.created else "already there"
+        self.stdout.write(f"Demo cohort: {cohort.name} ({note})")
+        self.stdout.write(
+            f"  {cohort.get_status_display()}, {cohort.start_date:%Y-%m-%d} to "
+            f"{cohort.end_date:%Y-%m-%d}, capacity {cohort.capacity}, "
+            f"{cohort.planned_participants} planned participants"
+        )
+        trainee = "joined" if result.membership_created else "already a member"
+        self.stdout.write(
+            f"  demo trainee: {trainee}; {result.completions_created} steps "
+            "marked done now"
+        )
+        for row in result.progress:
+            self.stdout.write(
+                f"  {row.course.title}: {row.steps_done} of {row.steps_total} "
+                f"steps ({row.percent} %)"
+            )

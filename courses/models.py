@@ -143,7 +143,11 @@ class ModulePage(CourseContentPage):
 
     parent_page_types = ["courses.CoursePage"]
     # The module's steps, in the order editors arrange them in the page tree.
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = [
+        "courses.LessonPage",
+        "assessments.QuizPage",
+        "assessments.AssignmentPage",
+    ]
     template = "courses/module_page.html"
 
     class Meta:

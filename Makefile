@@ -33,7 +33,7 @@ node_modules/.installed: package.json package-lock.json
 
 # .po files are committed; the compiled .mo files are made here (pure Python).
 messages: install
-	@for po in site/locale/*/LC_MESSAGES/*.po; do \
+	@for po in site/locale/*/LC_MESSAGES/*.po */locale/*/LC_MESSAGES/*.po; do \
 		$(VENV)/bin/pybabel compile --statistics -i $$po -o $${po%.po}.mo 2>&1 | tail -1 ; \
 	done
 

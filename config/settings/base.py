@@ -168,6 +168,18 @@ CELERY_TASK_ROUTES = {
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # Grade quiz attempts whose time ran out while nobody was looking.
+    "quiz-attempts-expire": {
+        "task": "assessments.tasks.quiz_attempts_expire",
+        "schedule": 60.0,
+    },
+    # Re-sign status lists that changed; re-queue certificate PDFs not made.
+    "certificates-sweep": {
+        "task": "certificates.tasks.certificates_sweep",
+        "schedule": 300.0,
+    },
+}
 CELERY_TIMEZONE = "Europe/Stockholm"
 
 # --- E-mail -------------------------------------------------------------------
@@ -245,6 +257,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Submissions, certificate PDFs and exports: never under MEDIA_URL, served only
+# through views that check access.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -256,6 +271,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# --- Certificates -------------------------------------------------------------
+# The Ed25519 signing keys: a directory of <key id>.key files (or one file), or
+# the multibase secret key(s) themselves. Never stored in the database.
+CERTIFICATE_SIGNING_KEY_FILE = env.str(
+    "CERTIFICATE_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys")
+)
+CERTIFICATE_SIGNING_KEY = env.str("CERTIFICATE_SIGNING_KEY", default="")
+CERTIFICATE_PRIVATE_ROOT = PRIVATE_MEDIA_ROOT
+CERTIFICATE_ISSUER_NAME = env.str("CERTIFICATE_ISSUER_NAME", default="Coach Academy")
 
 # --- Wagtail ------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Coach Academy"

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("certificates.urls_root")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -179,6 +179,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.certificates_sweep",
         "schedule": 300.0,
     },
+    # Participant exports hold personal data: keep them no longer than a week.
+    "report-exports-purge": {
+        "task": "reports.tasks.export_jobs_purge",
+        "schedule": 60.0 * 60 * 6,
+    },
 }
 CELERY_TIMEZONE = "Europe/Stockholm"
 

@@ -3,6 +3,8 @@ from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand
 
+from assessments.demo import demo_practicum_ensure
+from certificates.demo import demo_certification_ensure
 from courses.demo import (
     DEMO_PASSWORD,
     demo_accounts_ensure,
@@ -10,6 +12,8 @@ from courses.demo import (
     demo_content_ensure,
 )
 from courses.demo_loader import CONTENT_DIR
+from placements.demo import demo_placements_ensure
+from reports.demo import demo_reports_ensure
 
 # Publishing ~70 pages logs every page, search-index task and progress
 # refresh (and kombu warns about the in-memory broker); the summary below
@@ -38,6 +42,10 @@ class Command(BaseCommand):
             accounts = demo_accounts_ensure()
             content = demo_content_ensure()
             cohort = demo_cohort_ensure()
+            practicum_sessions = demo_practicum_ensure()
+            certification, certification_created = demo_certification_ensure()
+            placements = demo_placements_ensure()
+            reports = demo_reports_ensure()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
@@ -56,6 +64,20 @@ class Command(BaseCommand):
 
         self.stdout.write("")
         self.write_cohort(cohort)
+        self.stdout.write(f"  practicum sessions logged now: {practicum_sessions}")
+        note = "created" if certification_created else "already there"
+        self.stdout.write(f"Certification: {certification} ({note})")
+        self.stdout.write(
+            "Partner organisations created now: "
+            f"{len(placements.organisations_created)}"
+        )
+        self.stdout.write(
+            f"  demo coach: {placements.coach_placement or placements.coach_note}"
+        )
+        self.stdout.write(
+            f"Report cohort: {reports.cohort} "
+            f"({reports.people_created} people created now)"
+        )
 
     def write_cohort(self, result):
         cohort = result.cohort

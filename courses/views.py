@@ -19,11 +19,18 @@ SEARCH_MAX_RESULTS = 30
 @login_required
 @require_GET
 def dashboard(request):
-    """ "My learning": the trainee's courses and where they stand."""
+    """The trainee's courses, certificates and placement: where they stand."""
+    from certificates.selectors import dashboard_certificates
+    from placements.selectors import my_placement
+
     return render(
         request,
         "courses/dashboard.html",
-        {"courses": dashboard_courses(user=request.user)},
+        {
+            "courses": dashboard_courses(user=request.user),
+            "certificate_panel": dashboard_certificates(user=request.user),
+            "my_placement": my_placement(user=request.user),
+        },
     )
 
 

@@ -35,7 +35,9 @@ def test_trainer_submits_a_new_lesson_and_an_administrator_publishes_it(
     add_url = reverse(
         "wagtailadmin_pages:add", args=["courses", "lessonpage", module.pk]
     )
-    response = client.post(add_url, {**lesson_form("Solution focus"), "action-submit": "1"})
+    response = client.post(
+        add_url, {**lesson_form("Solution focus"), "action-submit": "1"}
+    )
 
     assert response.status_code == 302
     lesson = LessonPage.objects.get(title="Solution focus")

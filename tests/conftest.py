@@ -1,9 +1,19 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from users.services import user_create
 
 PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # Messages raised by services are read in English by the tests; pages
+    # still answer in the language of their URL (Swedish at /, English at
+    # /en/, Arabic at /ar/), as LocaleMiddleware decides per request.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

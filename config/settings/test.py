@@ -13,9 +13,16 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="coach-test-media-")
-PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="coach-test-private-")
-CERTIFICATE_PRIVATE_ROOT = PRIVATE_MEDIA_ROOT
-CERTIFICATE_SIGNING_KEY_FILE = tempfile.mkdtemp(prefix="coach-test-keys-")
+# A worker process started by a test inherits these through the environment.
+PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(
+    prefix="coach-test-private-"
+)
+CERTIFICATE_PRIVATE_ROOT = (
+    os.environ.get("CERTIFICATE_PRIVATE_ROOT") or PRIVATE_MEDIA_ROOT
+)
+CERTIFICATE_SIGNING_KEY_FILE = os.environ.get(
+    "CERTIFICATE_SIGNING_KEY_FILE"
+) or tempfile.mkdtemp(prefix="coach-test-keys-")
 if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests run tasks in-process unless a test starts a real worker itself.

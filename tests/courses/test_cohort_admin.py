@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
@@ -246,7 +247,9 @@ def test_the_end_must_follow_the_start_and_capacity_fit_the_members(client, worl
 
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "The end date is before the start date." in errors["end_date"]
+    with translation.override("sv"):  # the admin answers in the admin's language
+        expected = translation.gettext("The end date is before the start date.")
+    assert expected in errors["end_date"]
     assert "2 trainees are invited or active" in errors["capacity"][0]
 
 

@@ -49,18 +49,6 @@ def signing_key_secrets() -> list[str]:
     return [part for part in value.replace(",", " ").split() if part]
 
 
-def private_root() -> Path:
-    """Where certificate PDFs are kept: never a directory the web server serves."""
-    value = getattr(settings, "CERTIFICATE_PRIVATE_ROOT", None) or os.environ.get(
-        "CERTIFICATE_PRIVATE_ROOT"
-    )
-    if value:
-        return Path(value)
-    return Path(getattr(settings, "VAR_DIR", Path(settings.BASE_DIR) / "var")) / (
-        "private"
-    )
-
-
 def verify_rate_limit() -> int:
     """Look-ups per minute and IP address on the public verification pages."""
     return int(getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", 30))

@@ -19,9 +19,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from certificates.storage import private_storage
 from certificates.vc import MIN_BITS
+from config.storage import PrivateStorage
 
 LANGUAGES = ("sv", "en", "ar")
 # The order a missing translation falls back in.
@@ -267,7 +268,7 @@ class Certificate(models.Model):
     class RevocationReason(models.TextChoices):
         ERROR = "error", _("Issued in error")
         MISCONDUCT = "misconduct", _("Misconduct")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("revocation reason", "Withdrawn")
         SUPERSEDED = "superseded", _("Superseded by a corrected certificate")
         OTHER = "other", _("Other")
 
@@ -336,7 +337,7 @@ class Certificate(models.Model):
     )
 
     pdf = models.FileField(
-        _("PDF"), storage=private_storage, upload_to=_pdf_path, blank=True
+        _("PDF"), storage=PrivateStorage(), upload_to=_pdf_path, blank=True
     )
     pdf_rendered_at = models.DateTimeField(_("PDF rendered"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("holder e-mailed"), null=True, blank=True)
@@ -468,9 +469,9 @@ class IssueJobItem(models.Model):
     """What happened to one trainee in a job. A retried chunk rewrites, never adds."""
 
     class Outcome(models.TextChoices):
-        ISSUED = "issued", _("Issued")
+        ISSUED = "issued", pgettext_lazy("job status", "Issued")
         NOT_ELIGIBLE = "not_eligible", _("No longer eligible")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("job status", "Failed")
 
     job = models.ForeignKey(IssueJob, on_delete=models.PROTECT, related_name="items")
     user = models.ForeignKey(

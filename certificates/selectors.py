@@ -4,15 +4,17 @@ Every reader runs a fixed number of queries, whatever the number of trainees,
 courses or steps: sets are fetched whole and joined in Python.
 """
 
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
-from django.utils import translation
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
 from wagtail.models import Page
 
 from certificates.did import issuer_did, verification_method_id
@@ -205,6 +207,58 @@ def certificate_by_code(*, code: str) -> Certificate | None:
         Certificate.objects.select_related("superseded_by", "certification")
         .filter(code=code)
         .first()
+    )
+
+
+# --- Who holds a certificate (placements, reports) ------------------------------
+
+
+def _moment(on: datetime.date | datetime.datetime | None) -> datetime.datetime:
+    """``None`` is now; a date is the start of that day in the site's time zone."""
+    if on is None:
+        return timezone.now()
+    if isinstance(on, datetime.datetime):
+        return on
+    return timezone.make_aware(datetime.datetime.combine(on, datetime.time.min))
+
+
+def valid_certificate_holders(
+    *,
+    user_ids: Iterable[int] | QuerySet,
+    on: datetime.date | datetime.datetime | None = None,
+) -> set[int]:
+    """The ids among ``user_ids`` holding at least one valid certificate ``on``.
+
+    Valid: issued and in force by then (``valid_from``), not revoked, not
+    superseded, and not expired (``valid_until`` after that moment, or none).
+    ``on`` defaults to now; a date means the start of that day. One query;
+    ``user_ids`` may be a queryset of ids, which runs as a subquery.
+    """
+    at = _moment(on)
+    return set(
+        Certificate.objects.filter(
+            holder_id__in=user_ids,
+            issued_at__lte=at,
+            valid_from__lte=at,
+            revoked_at__isnull=True,
+            superseded_at__isnull=True,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+        .values_list("holder_id", flat=True)
+        .distinct()
+    )
+
+
+def ever_certified(*, user_ids: Iterable[int] | QuerySet) -> set[int]:
+    """The ids among ``user_ids`` ever issued a certificate that was not revoked.
+
+    For the funnel: someone certified in the programme stays counted when
+    the certificate later expires or is replaced by a corrected one. One query.
+    """
+    return set(
+        Certificate.objects.filter(holder_id__in=user_ids, revoked_at__isnull=True)
+        .values_list("holder_id", flat=True)
+        .distinct()
     )
 
 

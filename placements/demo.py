@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from placements.certification import valid_certificate_holders
+from certificates.selectors import valid_certificate_holders
 from placements.models import PartnerOrganisation, Placement
 from placements.services import (
     partner_organisation_create,

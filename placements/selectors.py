@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from placements.certification import valid_certificate_holders
+from certificates.selectors import valid_certificate_holders
 from placements.models import PartnerOrganisation, Placement, PlacementEvent
 from placements.ranking import (
     Match,

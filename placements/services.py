@@ -29,7 +29,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from placements.certification import valid_certificate_holders
+from certificates.selectors import valid_certificate_holders
 from placements.models import PartnerOrganisation, Placement, PlacementEvent
 
 # What an administrator may change on a placement after proposing it.

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from reports.storage import export_storage
+from config.storage import PrivateStorage
 
 
 class ParticipantOutcome(models.Model):
@@ -109,7 +110,7 @@ class ExportJob(models.Model):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         FINISHED = "finished", _("Ready")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("job status", "Failed")
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -132,7 +133,10 @@ class ExportJob(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
     file = models.FileField(
-        _("file"), storage=export_storage, upload_to=_export_path, blank=True
+        _("file"),
+        storage=PrivateStorage(subdirectory="reports"),
+        upload_to=_export_path,
+        blank=True,
     )
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     error = models.TextField(_("error"), blank=True)

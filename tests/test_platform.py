@@ -9,6 +9,7 @@ import pytest
 from django.test import override_settings
 
 from config import health
+from config.context_processors import site_chrome
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,18 @@ def test_swedish_is_the_default_and_english_is_translated(client):
     assert "Logga in" in swedish
     assert "Sign in" in english
     assert "Hoppa till huvudinnehållet" in swedish
+
+
+def test_the_header_reads_both_role_flags_with_one_query(
+    rf, trainer, django_assert_num_queries
+):
+    request = rf.get("/")
+    request.user = type(trainer).objects.get(pk=trainer.pk)  # nothing cached yet
+    chrome = site_chrome(request)
+
+    with django_assert_num_queries(1):
+        assert chrome["is_trainer"]
+        assert chrome["is_staff_member"]
 
 
 def run_settings(settings_module: str, env: dict) -> subprocess.CompletedProcess:

@@ -11,17 +11,15 @@ checks access first.
 """
 
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
@@ -33,6 +31,7 @@ from assessments.rubric_blocks import (
     rubric_snapshot,
 )
 from config.sanitise import sanitise_html, word_count
+from config.storage import PrivateStorage
 from courses.blocks import RICH_TEXT_FEATURES
 from courses.models import StepPage
 
@@ -40,40 +39,12 @@ __all__ = [
     "AssignmentDueOverride",
     "AssignmentPage",
     "Attachment",
-    "PrivateStorage",
     "Review",
     "Submission",
-    "private_storage",
 ]
 
 INSTRUCTION_FEATURES = [f for f in RICH_TEXT_FEATURES if f != "document-link"]
 MAX_FILE_MEGABYTES = 20
-
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Files that have no public address.
-
-    Stored under ``PRIVATE_MEDIA_ROOT`` (default ``MEDIA_ROOT/private``) with
-    random names. ``url()`` refuses: a template can never link to the file
-    directly, so every download goes through the access-checked view. Whatever
-    serves ``MEDIA_URL`` in production must not serve this folder.
-    """
-
-    def __init__(self):
-        location = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or (
-            Path(settings.MEDIA_ROOT) / "private"
-        )
-        super().__init__(location=location, base_url=None)
-
-    def url(self, name):
-        raise ValueError("Private files have no URL; use the download view.")
-
-
-def private_storage() -> PrivateStorage:
-    # A callable, so the location follows the settings of the running process
-    # (tests set their own MEDIA_ROOT) and the migration stores no path.
-    return PrivateStorage()
 
 
 class AssignmentPage(StepPage):
@@ -227,7 +198,7 @@ class Submission(models.Model):
         IN_REVIEW = "in_review", _("In review")
         PASSED = "passed", _("Passed")
         RETURNED = "returned", _("Returned for revision")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("assignment result", "Failed")
 
     # A version that is being written or waiting for a trainer.
     OPEN = (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW)
@@ -355,7 +326,7 @@ class Attachment(models.Model):
         related_name="attachments",
     )
     file = models.FileField(
-        _("file"), storage=private_storage, upload_to="submissions/%Y/%m/"
+        _("file"), storage=PrivateStorage(), upload_to="submissions/%Y/%m/"
     )
     original_name = models.CharField(_("file name"), max_length=150)
     content_type = models.CharField(_("content type"), max_length=100)
@@ -379,7 +350,7 @@ class Review(models.Model):
     class Decision(models.TextChoices):
         PASSED = "passed", _("Passed")
         RETURNED = "returned", _("Returned for revision")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("assignment result", "Failed")
 
     # One review per version: a second trainer grading at the same moment
     # hits this constraint instead of overwriting the first grade.

@@ -284,7 +284,6 @@ CERTIFICATE_SIGNING_KEY_FILE = env.str(
     "CERTIFICATE_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys")
 )
 CERTIFICATE_SIGNING_KEY = env.str("CERTIFICATE_SIGNING_KEY", default="")
-CERTIFICATE_PRIVATE_ROOT = PRIVATE_MEDIA_ROOT
 CERTIFICATE_ISSUER_NAME = env.str("CERTIFICATE_ISSUER_NAME", default="Coach Academy")
 
 # --- Wagtail ------------------------------------------------------------------

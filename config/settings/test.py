@@ -17,9 +17,6 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="coach-test-media-")
 PRIVATE_MEDIA_ROOT = os.environ.get("PRIVATE_MEDIA_ROOT") or tempfile.mkdtemp(
     prefix="coach-test-private-"
 )
-CERTIFICATE_PRIVATE_ROOT = (
-    os.environ.get("CERTIFICATE_PRIVATE_ROOT") or PRIVATE_MEDIA_ROOT
-)
 CERTIFICATE_SIGNING_KEY_FILE = os.environ.get(
     "CERTIFICATE_SIGNING_KEY_FILE"
 ) or tempfile.mkdtemp(prefix="coach-test-keys-")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from placements.certification import valid_certificate_holders
+from certificates.selectors import valid_certificate_holders
 from placements.forms import (
     coach_choices,
 )

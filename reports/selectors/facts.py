@@ -12,9 +12,9 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from certificates.selectors import ever_certified
 from courses.models import Cohort, CohortMembership, CourseProgress, StepCompletion
 from courses.steps import step_models
-from placements.certification import ever_certified
 from placements.models import Placement
 from reports.models import ParticipantOutcome
 

@@ -18,7 +18,7 @@ def _certificate_dirs(settings, tmp_path):
     """Keys and PDFs in a temporary directory; a fixed public origin."""
     settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "keys")
     settings.CERTIFICATE_SIGNING_KEY = ""
-    settings.CERTIFICATE_PRIVATE_ROOT = str(tmp_path / "private")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     settings.SITE_URL = "http://testserver"
 
 

@@ -63,5 +63,5 @@ def test_the_pdf_is_not_under_the_public_media_root(certificate, settings):
     from pathlib import Path
 
     assert not Path(certificate.pdf.path).is_relative_to(Path(settings.MEDIA_ROOT))
-    with pytest.raises(ValueError, match="no public URL"):
+    with pytest.raises(ValueError, match="no URL"):
         certificate.pdf.url  # noqa: B018

@@ -1,19 +1,24 @@
-"""The eligibility adapter and the dashboard panel."""
+"""The eligibility adapter, the dashboard panel and who holds a certificate."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.utils import translation
+from django.utils import timezone, translation
 
+from certificates.models import Certificate
 from certificates.selectors import (
     assessment_content_type_ids,
     cohort_eligibility,
     dashboard_certificates,
     eligibility_for,
     eligible_user_ids,
+    ever_certified,
+    valid_certificate_holders,
 )
+from certificates.services import certificate_reissue, certificate_revoke
 from tests.certificates.helpers import cohort_for, complete_course
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +219,41 @@ def test_the_real_assessment_ledger_is_read(make_user, two_courses, certificatio
     assert [item.detail.default for item in result.missing] == [
         "0 of 10 practicum hours signed"
     ]
+
+
+def test_a_valid_certificate_is_in_force_not_revoked_superseded_or_expired(
+    make_user,
+    two_courses,
+    certification,
+    ledger,
+    issue,
+    programme_admin,
+    django_assert_num_queries,
+):
+    _, users = _trainees(make_user, two_courses, 5)
+    valid, revoked, reissued, expired, _uncertified = users
+    issued = {
+        user: issue(holder=user, certification=certification)
+        for user in (valid, revoked, reissued, expired)
+    }
+    certificate_revoke(
+        certificate=issued[revoked],
+        reason="error",
+        public_reason="",
+        by=programme_admin,
+    )
+    certificate_reissue(certificate=issued[reissued], by=programme_admin)
+    Certificate.objects.filter(pk=issued[expired].pk).update(
+        valid_until=timezone.now() - datetime.timedelta(days=1)
+    )
+    user_ids = [user.pk for user in users]
+
+    with django_assert_num_queries(1):
+        holders = valid_certificate_holders(user_ids=user_ids)
+    assert holders == {valid.pk, reissued.pk}
+    assert (
+        valid_certificate_holders(user_ids=user_ids, on=datetime.date(2000, 1, 1))
+        == set()
+    )
+    # The funnel counts anyone certified once, unless the certificate was revoked.
+    assert ever_certified(user_ids=user_ids) == {valid.pk, reissued.pk, expired.pk}

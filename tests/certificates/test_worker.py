@@ -170,7 +170,7 @@ def test_killing_the_worker_mid_bulk_issue_still_gives_one_each(
         "CERTIFICATE_TEST_KEYPREFIX": isolated_broker,
         "CERTIFICATE_TEST_VISIBILITY": "5",
         "CERTIFICATE_SIGNING_KEY_FILE": settings.CERTIFICATE_SIGNING_KEY_FILE,
-        "CERTIFICATE_PRIVATE_ROOT": settings.CERTIFICATE_PRIVATE_ROOT,
+        "PRIVATE_MEDIA_ROOT": settings.PRIVATE_MEDIA_ROOT,
         "SITE_URL": settings.SITE_URL,
     }
     log = tmp_path / "worker.log"

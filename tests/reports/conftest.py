@@ -23,8 +23,7 @@ def _private_dirs(settings, tmp_path):
     """Signing keys, certificate PDFs and export files in a temporary directory."""
     settings.CERTIFICATE_SIGNING_KEY_FILE = str(tmp_path / "keys")
     settings.CERTIFICATE_SIGNING_KEY = ""
-    settings.CERTIFICATE_PRIVATE_ROOT = str(tmp_path / "private")
-    settings.REPORTS_PRIVATE_ROOT = str(tmp_path / "exports")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     settings.SITE_URL = "http://testserver"
 
 

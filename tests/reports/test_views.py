@@ -173,7 +173,7 @@ def test_a_large_export_runs_as_a_job(
     assert job.requested_by == programme_admin
     assert job.row_count == 20  # 14 + 6 memberships
     path = Path(job.file.path)
-    assert Path(settings.REPORTS_PRIVATE_ROOT) in path.parents
+    assert Path(settings.PRIVATE_MEDIA_ROOT, "reports") in path.parents
     assert Path(settings.MEDIA_ROOT) not in path.parents
 
     listing = admin_client.get(reverse("programme_reports:export_jobs"))

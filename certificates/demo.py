@@ -1,4 +1,5 @@
-"""Demo data: the certification the demo courses lead to, and a signing key."""
+"""Demo data: the certification the demo courses lead to, a signing key, and
+the certificates of those who met the rule."""
 
 from decimal import Decimal
 
@@ -90,3 +91,26 @@ def demo_certification_ensure() -> tuple[Certification, bool]:
     certification.save()
     certification.required_courses.set(_demo_courses())
     return certification, True
+
+
+def demo_certificates_ensure(*, cohort, by=None) -> list:
+    """Certify every member of ``cohort`` who meets the demo rule.
+
+    Through ``certificate_issue`` (eligibility, signature, self-check; the
+    PDF follows in its task). Idempotent: those certified already are left
+    alone. Returns the certificates issued now.
+    """
+    from certificates.selectors import eligible_user_ids
+    from certificates.services import certificate_issue
+    from users.models import User
+
+    certification = Certification.objects.filter(name_en=DEMO_NAME_EN).first()
+    if certification is None:
+        return []
+    holders = User.objects.filter(
+        pk__in=eligible_user_ids(cohort=cohort, certification=certification)
+    ).order_by("pk")
+    return [
+        certificate_issue(certification=certification, holder=holder, issued_by=by)
+        for holder in holders
+    ]

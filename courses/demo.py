@@ -33,6 +33,13 @@ class DemoAccount:
     legal_name: str
     language: str
     profile: dict
+    languages: tuple[str, ...] = ()
+
+    @property
+    def user_role(self) -> str:
+        """The role the account is created with: a coach is a trainee who
+        finished (``users.roles``)."""
+        return "trainee" if self.role == "coach" else self.role
 
 
 DEMO_ACCOUNTS = (
@@ -42,6 +49,17 @@ DEMO_ACCOUNTS = (
         legal_name="Amal Haddad Sjöberg",
         language="sv",
         profile={"gender": "woman", "birth_year": 1988, "municipality": "Ronneby"},
+        languages=("ar", "sv", "en", "ti"),
+    ),
+    # Finished the 2025 cohort (reports.demo), certified (certificates.demo)
+    # and placed (placements.demo): the end of the path.
+    DemoAccount(
+        role="coach",
+        email="coach@demo.coach-academy.example",
+        legal_name="Tigist Alemu Ekström",
+        language="sv",
+        profile={"gender": "woman", "birth_year": 1984, "municipality": "Ronneby"},
+        languages=("ti", "am", "ar", "sv"),
     ),
     DemoAccount(
         role="trainer",
@@ -58,7 +76,6 @@ DEMO_ACCOUNTS = (
         profile={"municipality": "Karlskrona"},
     ),
 )
-DEMO_TRAINEE_LANGUAGES = ("ar", "sv", "en", "ti")
 
 
 @transaction.atomic
@@ -73,13 +90,13 @@ def demo_accounts_ensure() -> list[tuple[DemoAccount, bool]]:
             email=account.email,
             legal_name=account.legal_name,
             password=DEMO_PASSWORD,
-            role=account.role,
+            role=account.user_role,
             preferred_language=account.language,
             email_verified=True,
             **account.profile,
         )
-        if account.role == "trainee":
-            user.languages.set(DEMO_TRAINEE_LANGUAGES)
+        if account.languages:
+            user.languages.set(account.languages)
         results.append((account, True))
     return results
 

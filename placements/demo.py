@@ -1,10 +1,11 @@
-"""Demo partner organisations and the demo coach's placement (``make demo``).
+"""Demo partner organisations and placements (``make demo``).
 
 The organisations are the programme's real partners (DOMAIN.md); every
 contact person, address and phone number is made up. Phone numbers are from
 the range the Swedish Post and Telecom Authority keeps for fiction
 (070-174 06 05 to 070-174 06 99); e-mail addresses are at example.org.
-Idempotent: an organisation that exists (by name) is left as it is.
+Idempotent: an organisation that exists (by name) is left as it is, and so
+is anyone placed already.
 """
 
 import datetime
@@ -20,10 +21,12 @@ from placements.services import (
     partner_organisation_create,
     placement_activate,
     placement_agree,
+    placement_complete,
     placement_propose,
 )
 
 Kind = PartnerOrganisation.Kind
+DEMO_DOMAIN = "demo.coach-academy.example"
 
 DEMO_ORGANISATIONS = (
     {
@@ -117,8 +120,17 @@ DEMO_ORGANISATIONS = (
         "places": 2,
     },
 )
-DEMO_COACH_EMAIL = "trainee@demo.coach-academy.example"
+DEMO_COACH_EMAIL = "coach@demo.coach-academy.example"
 DEMO_COACH_ORGANISATION = "Försäkringskassan Ronneby"
+# Participants of the finished demo cohort (reports.demo) whose outcome was
+# "in placement": organisation, weeks since it started, weeks it ran
+# (None: still running), hours per week.
+PAST_PLACEMENTS = (
+    ("hana.yousef", "Arbetsförmedlingen Karlskrona", 36, 26, 20),
+    ("selam.tesfaye", "Ronneby kommun", 35, 24, 16),
+    ("yonas.berhe", "Littorina folkhögskola", 36, 30, 20),
+    ("reza.ahmadi", "Vårdcentralen Olofström", 20, None, 12),
+)
 
 
 def _contact(n: int, name: str) -> dict:
@@ -137,6 +149,7 @@ class DemoPlacementsResult:
     organisations_created: list[str] = field(default_factory=list)
     coach_placement: Placement | None = None
     coach_note: str = ""
+    past_placements_created: int = 0
 
 
 @transaction.atomic
@@ -154,7 +167,7 @@ def demo_organisations_ensure() -> list[str]:
 
 @transaction.atomic
 def demo_coach_place(*, today: datetime.date | None = None, by=None) -> tuple:
-    """Place the demo trainee with Försäkringskassan Ronneby, once certified.
+    """Place the demo coach with Försäkringskassan Ronneby, once certified.
 
     Returns (placement or None, a note saying what happened). Idempotent: a
     coach with any placement already is left alone.
@@ -163,12 +176,12 @@ def demo_coach_place(*, today: datetime.date | None = None, by=None) -> tuple:
 
     coach = User.objects.filter(email=DEMO_COACH_EMAIL).first()
     if coach is None:
-        return None, "the demo trainee does not exist yet"
+        return None, "the demo coach does not exist yet"
     existing = Placement.objects.filter(coach=coach).order_by("-created_at").first()
     if existing is not None:
         return existing, "already placed"
     if coach.pk not in valid_certificate_holders(user_ids=[coach.pk]):
-        return None, "not placed: the demo trainee holds no valid certificate yet"
+        return None, "not placed: the demo coach holds no valid certificate yet"
     today = today or timezone.localdate()
     organisation = PartnerOrganisation.objects.get(name=DEMO_COACH_ORGANISATION)
     placement = placement_propose(
@@ -193,13 +206,63 @@ def demo_coach_place(*, today: datetime.date | None = None, by=None) -> tuple:
     return placement, "placed"
 
 
+@transaction.atomic
+def demo_past_placements_ensure(*, today: datetime.date | None = None, by=None) -> int:
+    """The finished cohort's placements (``PAST_PLACEMENTS``), through the
+    services: proposed, agreed, started and, where they ended, completed.
+
+    Someone missing, not certified or with any placement already is skipped;
+    returns how many placements were made.
+    """
+    from users.models import User
+
+    today = today or timezone.localdate()
+    made = 0
+    for local, name, weeks_ago, weeks_ran, hours in PAST_PLACEMENTS:
+        coach = User.objects.filter(email=f"{local}@{DEMO_DOMAIN}").first()
+        if coach is None or Placement.objects.filter(coach=coach).exists():
+            continue
+        if coach.pk not in valid_certificate_holders(user_ids=[coach.pk]):
+            continue
+        organisation = PartnerOrganisation.objects.get(name=name)
+        start = today - datetime.timedelta(weeks=weeks_ago)
+        placement = placement_propose(
+            coach=coach,
+            organisation=organisation,
+            role_description=(
+                "Coaching conversations with the organisation's clients in their "
+                "own language, alongside the staff."
+            ),
+            start_date=start,
+            end_date=start + datetime.timedelta(weeks=weeks_ran or 52),
+            hours_per_week=Decimal(hours),
+            supervisor_name=organisation.contact_name,
+            supervisor_email=organisation.contact_email,
+            supervisor_phone=organisation.contact_phone,
+            by=by,
+        )
+        placement = placement_activate(
+            placement=placement_agree(placement=placement, by=by), by=by
+        )
+        if weeks_ran is not None:
+            placement_complete(
+                placement=placement,
+                outcome_notes="Completed as agreed; now employed (demo).",
+                by=by,
+            )
+        made += 1
+    return made
+
+
 def demo_placements_ensure(
     *, today: datetime.date | None = None
 ) -> DemoPlacementsResult:
-    """The demo partner organisations and, if certified, the demo coach placed."""
+    """The demo partner organisations and, if certified, the demo coach and
+    the finished cohort's participants placed."""
     from users.models import User
 
     admin = User.objects.filter(email="admin@demo.coach-academy.example").first()
     result = DemoPlacementsResult(organisations_created=demo_organisations_ensure())
     result.coach_placement, result.coach_note = demo_coach_place(today=today, by=admin)
+    result.past_placements_created = demo_past_placements_ensure(today=today, by=admin)
     return result

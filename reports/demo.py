@@ -3,20 +3,25 @@
 "Blekinge kohort 2025" ran a year ago: twenty synthetic participants of
 varied gender, age and language (e-mail addresses at the demo domain, no
 password: they never sign in), fifteen who completed, three who withdrew and
-two who never joined. They studied the demo courses, logged supervised
-practice, and have outcomes recorded at exit and at a follow-up six months
-later. Built through the services; idempotent: what exists is kept.
+two who never joined, and the demo coach account, who completed too. They
+studied the demo courses (those who completed passed every quiz and
+assignment), logged supervised practice, and have outcomes recorded at exit
+and at a follow-up six months later. ``certificates.demo`` then certifies
+those who met the rule and ``placements.demo`` places some of them. Built
+through the services; idempotent: what exists is kept.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from courses.demo import DEMO_ACCOUNTS
 from courses.models import Cohort, CohortMembership, CoursePage, ModulePage
 from courses.services import StepLocked, step_complete
 from reports.services import outcome_record
@@ -51,6 +56,11 @@ Tesfay Kidane|man|1977|Ronneby|ti|invited|0|-|-
 Alex Mansour|other|1993|Karlskrona|ar en sv|completed|26|in_work|in_work
 Robin Hassan|-|1997|Ronneby|so sv|withdrew|8|job_seeker|-
 """
+
+# The demo coach account (courses.demo) finished this cohort too: her story,
+# as in the table (what happened, practicum hours, at exit, at follow-up).
+DEMO_COACH = next(a for a in DEMO_ACCOUNTS if a.role == "coach")
+DEMO_COACH_STORY = ("completed", 24, "in_placement", "in_placement")
 
 
 def _participants() -> list[tuple]:
@@ -123,15 +133,11 @@ def _email(name: str) -> str:
     return f"{local}@{DEMO_DOMAIN}"
 
 
-def _trainee_steps(course: CoursePage) -> list[Page]:
-    """The steps a trainee marks done themselves, module by module."""
+def _course_steps(course: CoursePage) -> list[Page]:
+    """Every live step of the course, module by module, in order."""
     steps = []
     for module in ModulePage.objects.child_of(course).live().order_by("path"):
-        steps += [
-            step
-            for step in Page.objects.child_of(module).live().specific().order_by("path")
-            if getattr(step, "completed_by_trainee", False)
-        ]
+        steps += list(Page.objects.child_of(module).live().specific().order_by("path"))
     return steps
 
 
@@ -152,10 +158,17 @@ def _demo_person(name, gender, born, place, languages) -> tuple[User, bool]:
     return user, True
 
 
-def _study(user: User, steps: list[Page], how_far: str | int) -> int:
-    """Mark the steps done as far as the participant got (a number of steps,
-    a quarter for those who withdrew, all for the others); a locked step (a
-    quiz not passed) is skipped."""
+def _study(
+    user: User, steps: list[Page], how_far: str | int, *, grader: User | None = None
+) -> int:
+    """Mark the steps done as far as the participant got: a number of the
+    steps a trainee marks done, a quarter of them for those who withdrew.
+    Those who completed did every step, and passed every quiz and assignment
+    (a result recorded by ``grader``); otherwise a locked step (after a quiz
+    not passed) is skipped."""
+    if how_far == "completed" and grader is not None:
+        return _finish(user, steps, grader)
+    steps = [step for step in steps if getattr(step, "completed_by_trainee", False)]
     if isinstance(how_far, int):
         steps = steps[:how_far]
     elif how_far == "withdrew":
@@ -166,6 +179,29 @@ def _study(user: User, steps: list[Page], how_far: str | int) -> int:
             step_complete(user=user, step=step)
         except StepLocked:
             continue
+        done += 1
+    return done
+
+
+def _finish(user: User, steps: list[Page], grader: User) -> int:
+    """Every step done in order, every assessment passed (80-100 %)."""
+    from assessments.services.results import assessment_result_record
+
+    done = 0
+    for number, step in enumerate(steps):
+        if getattr(step, "completed_by_trainee", False):
+            step_complete(user=user, step=step)
+        else:
+            score = Decimal(8 + (user.pk + number) % 3)
+            assessment_result_record(
+                user=user,
+                assessment=step,
+                score=score,
+                max_score=Decimal(10),
+                percent=score * 10,
+                passed=True,
+                by=grader,
+            )
         done += 1
     return done
 
@@ -242,66 +278,75 @@ def demo_reports_ensure(*, today: datetime.date | None = None) -> DemoReportsRes
             cohort.trainers.set([supervisor])
     result.cohort = cohort
     start, end = cohort.start_date, cohort.end_date
-    steps = [step for course in courses for step in _trainee_steps(course)]
+    steps = [step for course in courses for step in _course_steps(course)]
 
-    for n, spec in enumerate(PARTICIPANTS):
-        name, gender, born, place, languages, happened, hours, at_exit, later = spec
+    people = []
+    for spec in PARTICIPANTS:
+        name, gender, born, place, languages, *story = spec
         user, created = _demo_person(name, gender, born, place, languages)
         result.people_created += created
+        people.append((user, *story))
+    coach = User.objects.filter(email=DEMO_COACH.email).first()
+    if coach is not None:
+        people.append((coach, *DEMO_COACH_STORY))
+    for n, (user, happened, hours, at_exit, later) in enumerate(people):
         if CohortMembership.objects.filter(cohort=cohort, user=user).exists():
             continue
-        invited = timezone.make_aware(
-            datetime.datetime.combine(
-                start - datetime.timedelta(days=10), datetime.time(9)
-            )
-        )
-        membership = CohortMembership(cohort=cohort, user=user, invited_at=invited)
-        if happened == "invited":
-            membership.status = CohortMembership.Status.INVITED
-        else:
-            membership.joined_at = invited + datetime.timedelta(days=2 + n % 5)
-            if happened == "completed":
-                membership.status = CohortMembership.Status.COMPLETED
-                membership.completed_at = timezone.make_aware(
-                    datetime.datetime.combine(end, datetime.time(15))
-                )
-            else:
-                membership.status = CohortMembership.Status.WITHDRAWN
-                membership.left_at = membership.joined_at + datetime.timedelta(days=40)
-        membership.full_clean()
-        membership.save()
+        membership = _membership_make(cohort, user, happened, n)
         if happened == "invited":
             continue
-        result.steps_done += _study(user, steps, happened)
+        result.steps_done += _study(user, steps, happened, grader=supervisor)
         if supervisor:
             result.practicum_sessions += _practicum(
                 user, supervisor, hours, start + datetime.timedelta(days=30)
             )
         left = end if happened == "completed" else membership.left_at.date()
-        if at_exit:
-            outcome_record(
-                participant=user,
-                cohort=cohort,
-                stage="exit",
-                kind=at_exit,
-                date=left,
-                by=admin,
-            )
-            result.outcomes += 1
-        if later:
-            outcome_record(
-                participant=user,
-                cohort=cohort,
-                stage="follow_up",
-                kind=later,
-                date=left + datetime.timedelta(days=182),
-                by=admin,
-            )
-            result.outcomes += 1
+        for stage, kind, date in (
+            ("exit", at_exit, left),
+            ("follow_up", later, left + datetime.timedelta(days=182)),
+        ):
+            if kind:
+                outcome_record(
+                    participant=user,
+                    cohort=cohort,
+                    stage=stage,
+                    kind=kind,
+                    date=date,
+                    by=admin,
+                )
+                result.outcomes += 1
     if supervisor is None:
         result.notes.append("no demo trainer: practicum hours were not logged")
     result.classmates_added = _classmates_ensure(steps)
     return result
+
+
+def _membership_make(
+    cohort: Cohort, user: User, happened: str, n: int
+) -> CohortMembership:
+    """The participant's membership: invited ten days before the start,
+    joined a few days later, then completed at the end or withdrawn."""
+    invited = timezone.make_aware(
+        datetime.datetime.combine(
+            cohort.start_date - datetime.timedelta(days=10), datetime.time(9)
+        )
+    )
+    membership = CohortMembership(cohort=cohort, user=user, invited_at=invited)
+    if happened == "invited":
+        membership.status = CohortMembership.Status.INVITED
+    else:
+        membership.joined_at = invited + datetime.timedelta(days=2 + n % 5)
+        if happened == "completed":
+            membership.status = CohortMembership.Status.COMPLETED
+            membership.completed_at = timezone.make_aware(
+                datetime.datetime.combine(cohort.end_date, datetime.time(15))
+            )
+        else:
+            membership.status = CohortMembership.Status.WITHDRAWN
+            membership.left_at = membership.joined_at + datetime.timedelta(days=40)
+    membership.full_clean()
+    membership.save()
+    return membership
 
 
 def _classmates_ensure(steps: list[Page]) -> int:

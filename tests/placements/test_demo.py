@@ -27,7 +27,7 @@ def test_demo_organisations_are_made_once_with_made_up_contacts():
         "municipality",
         "education_provider",
     } <= kinds
-    # Without a certificate the demo trainee is not placed, and it says so.
+    # Without a certificate the demo coach is not placed, and it says so.
     assert first.coach_placement is None
     assert "no valid certificate" in first.coach_note
     assert not Placement.objects.exists()

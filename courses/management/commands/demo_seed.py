@@ -2,9 +2,10 @@ import logging
 from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from assessments.demo import demo_practicum_ensure
-from certificates.demo import demo_certification_ensure
+from certificates.demo import demo_certificates_ensure, demo_certification_ensure
 from courses.demo import (
     DEMO_PASSWORD,
     demo_accounts_ensure,
@@ -18,7 +19,22 @@ from reports.demo import demo_reports_ensure
 # Publishing ~70 pages logs every page, search-index task and progress
 # refresh (and kombu warns about the in-memory broker); the summary below
 # says what matters. -v 2 shows it all.
-CHATTY_LOGGERS = ("wagtail", "django_tasks", "celery.app.trace", "kombu")
+CHATTY_LOGGERS = (
+    "wagtail",
+    "django_tasks",
+    "celery.app.trace",
+    "kombu",
+    "fontTools",
+    "weasyprint",
+)
+DEMO_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+
+def _admin(accounts):
+    from users.models import User
+
+    email = next(account.email for account, _ in accounts if account.role == "admin")
+    return User.objects.get(email=email)
 
 
 @contextmanager
@@ -38,14 +54,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         verbose = options["verbosity"] > 1
-        with _quiet(() if verbose else CHATTY_LOGGERS):
+        # The demo people are fictional (addresses at .example): nobody to
+        # tell about invitations, grades or certificates.
+        with (
+            _quiet(() if verbose else CHATTY_LOGGERS),
+            override_settings(EMAIL_BACKEND=DEMO_EMAIL_BACKEND),
+        ):
             accounts = demo_accounts_ensure()
             content = demo_content_ensure()
             cohort = demo_cohort_ensure()
             practicum_sessions = demo_practicum_ensure()
             certification, certification_created = demo_certification_ensure()
-            placements = demo_placements_ensure()
             reports = demo_reports_ensure()
+            certificates = demo_certificates_ensure(
+                cohort=reports.cohort, by=_admin(accounts)
+            )
+            placements = demo_placements_ensure()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
@@ -67,12 +91,17 @@ class Command(BaseCommand):
         self.stdout.write(f"  practicum sessions logged now: {practicum_sessions}")
         note = "created" if certification_created else "already there"
         self.stdout.write(f"Certification: {certification} ({note})")
+        self.stdout.write(f"  certificates issued now: {len(certificates)}")
         self.stdout.write(
             "Partner organisations created now: "
             f"{len(placements.organisations_created)}"
         )
         self.stdout.write(
             f"  demo coach: {placements.coach_placement or placements.coach_note}"
+        )
+        self.stdout.write(
+            f"  placements of the finished cohort made now: "
+            f"{placements.past_placements_created}"
         )
         self.stdout.write(
             f"Report cohort: {reports.cohort} "

@@ -321,6 +321,18 @@ def dashboard_courses(*, user) -> list[DashboardCourse]:
     return result
 
 
+def finished_cohorts(*, user) -> list[CohortMembership]:
+    """The cohorts ``user`` completed, latest first (for the dashboard of a
+    coach who has finished studying)."""
+    return list(
+        CohortMembership.objects.filter(
+            user=user, status=CohortMembership.Status.COMPLETED
+        )
+        .select_related("cohort")
+        .order_by("-completed_at")
+    )
+
+
 def _any_path_prefix(paths: list[str]) -> Q:
     query = Q()
     for path in paths:

@@ -8,7 +8,7 @@ from wagtail.models import Page
 
 from courses.access import access_step_by_id
 from courses.models import CohortMembership, CoursePage, LessonPage
-from courses.selectors import dashboard_courses
+from courses.selectors import dashboard_courses, finished_cohorts
 from courses.services import StepLocked, step_complete
 from users.roles import is_staff_member
 
@@ -23,11 +23,13 @@ def dashboard(request):
     from certificates.selectors import dashboard_certificates
     from placements.selectors import my_placement
 
+    courses = dashboard_courses(user=request.user)
     return render(
         request,
         "courses/dashboard.html",
         {
-            "courses": dashboard_courses(user=request.user),
+            "courses": courses,
+            "finished": [] if courses else finished_cohorts(user=request.user),
             "certificate_panel": dashboard_certificates(user=request.user),
             "my_placement": my_placement(user=request.user),
         },

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -180,6 +182,27 @@ def test_dashboard_shows_progress_and_where_to_continue(client, trainee, course)
     assert (item.steps_done, item.steps_total, item.percent) == (2, 6, 33)
     assert item.next_step.title == "Lesson 1.3"
     assert lessons[2].url in response.content.decode()
+
+
+def test_dashboard_of_a_graduate_says_which_cohort_she_completed(
+    client, trainee, course
+):
+    cohort = enrol(
+        user=trainee,
+        courses=[course],
+        status=CohortMembership.Status.COMPLETED,
+        name="Blekinge 2025",
+    )
+    cohort.memberships.update(
+        completed_at=datetime.datetime(2026, 3, 18, 14, tzinfo=datetime.UTC)
+    )
+    client.force_login(trainee)
+
+    response = client.get(reverse("dashboard"))
+
+    page = response.content.decode()
+    assert "You completed Blekinge 2025 on 18 March 2026." in page
+    assert "You are not enrolled in any course yet." not in page
 
 
 def count_queries(client, url) -> int:

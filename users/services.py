@@ -47,10 +47,22 @@ def user_create(
     )
     for name in ROLE_GROUPS[role]:
         user.groups.add(Group.objects.get(name=name))
+    _admin_language_sync(user)
     EmailAddress.objects.create(
         user=user, email=user.email, primary=True, verified=email_verified
     )
     return user
+
+
+def _admin_language_sync(user: User) -> None:
+    """The Wagtail admin speaks the person's preferred language too (it reads
+    its own profile, not ours)."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    if profile.preferred_language != user.preferred_language:
+        profile.preferred_language = user.preferred_language
+        profile.save(update_fields=["preferred_language"])
 
 
 @transaction.atomic
@@ -60,6 +72,7 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
             setattr(user, field, data[field])
     user.full_clean(exclude=["password"])
     user.save()
+    _admin_language_sync(user)
     if "languages" in data:
         user.languages.set(data["languages"])
     return user

@@ -93,3 +93,18 @@ def test_profile_cannot_change_email_or_role(client, trainee):
     trainee.refresh_from_db()
     assert trainee.email != "evil@example.org"
     assert not trainee.is_superuser
+
+
+def test_the_admin_speaks_the_preferred_language(client, programme_admin):
+    from tests.mfa import enable_totp
+
+    enable_totp(programme_admin)
+    client.force_login(programme_admin)
+    assert 'lang="sv"' in client.get("/admin/").content.decode()
+
+    client.post(
+        reverse("profile"),
+        {"legal_name": programme_admin.legal_name, "preferred_language": "en"},
+    )
+
+    assert 'lang="en"' in client.get("/admin/").content.decode()

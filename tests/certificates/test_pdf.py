@@ -1,5 +1,6 @@
 """The certificate PDF: the holder's language and script, QR target, atomic writes."""
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -118,3 +119,49 @@ def test_the_reader_refuses_what_is_not_a_pdf():
     with pytest.raises(NotAPdf):
         credential_from_pdf(b'{"proof": {}}')
     assert credential_from_pdf(b"%PDF-1.7\n%%EOF\n") is None
+
+
+def _qr_codes_on_first_page(data: bytes, directory: Path) -> list[str]:
+    """Rasterise page one with poppler and read every QR code on it."""
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+
+    subprocess.run(  # noqa: S603 - poppler-utils, fixed arguments
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", "-", directory / "page"],  # noqa: S607
+        input=data,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    with Image.open(directory / "page.png") as image:
+        return [code.text for code in zxingcpp.read_barcodes(image)]
+
+
+def test_pdf_qr_code_credential_json_and_verification_page_agree(
+    client, issue, eligible_trainee, certification, tmp_path
+):
+    certificate = issue(
+        holder=eligible_trainee, certification=certification, render=True
+    )
+    certificate.refresh_from_db()
+    data = read_pdf(certificate)
+
+    # The QR code printed on the certificate is the verification page's link.
+    [link] = _qr_codes_on_first_page(data, tmp_path)
+    assert link == f"http://testserver/v/{certificate.code}"
+    # The credential inside the PDF is the one served as JSON, byte for byte
+    # in meaning, and it names the holder.
+    response = client.get(f"/credentials/{certificate.uuid}")
+    assert response["Content-Type"].startswith("application/vc")
+    served = json.loads(response.content)
+    assert credential_from_pdf(data) == served == certificate.credential
+    assert served["credentialSubject"]["name"] == eligible_trainee.legal_name
+    # Following the QR link: the page says valid, with the same name and code.
+    page = client.get(link.removeprefix("http://testserver"), follow=True)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "verdict--valid" in html
+    assert eligible_trainee.legal_name in html
+    assert certificate.code in html

@@ -90,6 +90,14 @@ def page_state(*, certificate: Certificate, report) -> str:
     return report.status
 
 
+def _name_in_reader_language(certificate: Certificate, *, signed: str) -> str:
+    """The certification's name in the page's language, when the signed one
+    (in the holder's language) reads differently; recorded at issue."""
+    names = (certificate.snapshot.get("certification") or {}).get("names") or {}
+    name = names.get(translation.get_language() or "", "")
+    return name if name and name != signed else ""
+
+
 @never_cache
 @require_GET
 def verify_certificate(request, code: str):
@@ -115,12 +123,14 @@ def verify_certificate(request, code: str):
             status=404,
         )
     report = certificate_verify(credential=certificate.credential)
+    facts = report.summary()
     context = {
         "state": page_state(certificate=certificate, report=report),
         "code": normalised,
         "certificate": certificate,
         "report": report,
-        "facts": report.summary(),
+        "facts": facts,
+        "name_here": _name_in_reader_language(certificate, signed=facts["achievement"]),
         "valid_from": report.valid_from,
         "valid_until": report.valid_until,
     }

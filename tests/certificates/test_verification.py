@@ -37,6 +37,17 @@ def test_a_valid_certificate(client, certificate):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
+def test_the_name_is_also_given_in_the_readers_language(client, certificate):
+    """The signed name is the holder's (Swedish); an English reader gets the
+    English name beside it, from what was recorded at issue."""
+    html = _page(client, certificate.code).content.decode()
+
+    assert '<bdi lang="sv">Certifierad välbefinnandecoach</bdi>' in html
+    assert "(Certified wellbeing coach)" in html
+    swedish = client.get(f"/v/{certificate.code}").content.decode()
+    assert "(Certifierad välbefinnandecoach)" not in swedish
+
+
 def test_a_revoked_certificate_says_when_and_why(client, certificate, programme_admin):
     certificate_revoke(
         certificate=certificate,

@@ -32,9 +32,12 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # .po files are committed; the compiled .mo files are made here (pure Python).
+# One catalogue per language, in site/locale; */locale also matches it. An unmatched
+# glob stays literal in sh, hence the -f test; a catalogue with errors fails the target.
 messages: install
-	@for po in site/locale/*/LC_MESSAGES/*.po */locale/*/LC_MESSAGES/*.po; do \
-		$(VENV)/bin/pybabel compile --statistics -i $$po -o $${po%.po}.mo 2>&1 | tail -1 ; \
+	@for po in */locale/*/LC_MESSAGES/*.po; do \
+		[ -f "$$po" ] || continue; \
+		$(VENV)/bin/pybabel compile --statistics -i $$po -o $${po%.po}.mo || exit 1; \
 	done
 
 makemessages: install

@@ -6,10 +6,13 @@ the signature is checked, the revocation bit is read from the status list,
 the dates are those signed in the credential.
 """
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,9 +155,36 @@ def _check_issuer(credential: dict) -> Check:
     )
 
 
+# A signature that checked out is a fact about those exact bytes and that
+# public key, so it is remembered; anything else is checked every time.
+SIGNATURE_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _signature_cache_key(credential: dict, keys: dict[str, SigningKey]) -> str | None:
+    proof = _dict(credential.get("proof"))
+    key = keys.get(key_id_from_method(proof.get("verificationMethod")) or "")
+    if key is None:
+        return None
+    try:
+        content = json.dumps(
+            credential, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+    except (TypeError, ValueError):
+        return None
+    digest = hashlib.sha256(
+        f"{key.key_id}\n{key.public_key_multibase}\n{content}".encode()
+    ).hexdigest()
+    return f"certificates:signature-ok:{digest}"
+
+
 def _check_signature(credential: dict, keys: dict[str, SigningKey]) -> Check:
+    cache_key = _signature_cache_key(credential, keys)
+    if cache_key is not None and cache.get(cache_key):
+        return Check("signature", True, "ok", _("The signature is valid."))
     result = verify(credential, resolve_key=key_resolver(keys))
     if result.ok:
+        if cache_key is not None:
+            cache.set(cache_key, True, SIGNATURE_CACHE_SECONDS)
         return Check("signature", True, "ok", _("The signature is valid."))
     messages = {
         "signature_invalid": _(

@@ -190,3 +190,29 @@ def test_codes_carry_80_random_bits_in_an_unambiguous_alphabet():
         assert not set(code) & set("ILOU")
         assert code_normalise(code) == code
     assert code_normalise("ilo0-ILO0-abcd-efgh") == code_format("1100110" + "0ABCDEFGH")
+
+
+def test_a_remembered_signature_vouches_only_for_the_same_content(
+    certificate, monkeypatch
+):
+    import copy
+
+    from certificates.services import verification
+
+    assert verification.certificate_verify(
+        credential=certificate.credential
+    ).status == ("valid")
+    # Checked once: the same bytes under the same key are not recomputed...
+    monkeypatch.setattr(verification, "verify", _must_not_be_called)
+    again = verification.certificate_verify(credential=certificate.credential)
+    assert again.status == "valid"
+    # ...but one changed character is checked from scratch, and fails.
+    monkeypatch.undo()
+    changed = copy.deepcopy(certificate.credential)
+    changed["credentialSubject"]["name"] += "x"
+    report = verification.certificate_verify(credential=changed)
+    assert (report.status, report.reason) == ("invalid", "signature_invalid")
+
+
+def _must_not_be_called(*args, **kwargs):
+    raise AssertionError("the signature was computed again")

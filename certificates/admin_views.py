@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from certificates.forms import RevokeForm
+from certificates.messages import CHECK_LABELS, snapshot_requirement_texts
 from certificates.models import Certificate, Certification, IssueJob, Recommendation
 from certificates.selectors import (
     COUNTING_MEMBERS,
@@ -91,9 +92,15 @@ class CertificateDetailView(CertificateAdminView):
         open_state = (
             certificate.revoked_at is None and certificate.superseded_at is None
         )
+        report = certificate_verify(credential=certificate.credential)
         context.update(
             certificate=certificate,
-            report=certificate_verify(credential=certificate.credential),
+            report=report,
+            checks=[
+                (CHECK_LABELS.get(check.name, check.name), check)
+                for check in report.checks
+            ],
+            requirements=snapshot_requirement_texts(certificate.snapshot),
             events=certificate.events.select_related("actor")[:50],
             supersedes=certificate.supersedes.all(),
             revoke_form=RevokeForm(),

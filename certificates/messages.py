@@ -30,6 +30,30 @@ def message_text(message: Message) -> str:
     return str(template) % dict(message.params)
 
 
+def snapshot_requirement_texts(snapshot: dict) -> list[str]:
+    """The requirements recorded at issue, in the active language where the
+    snapshot kept the code (older ones have the English text only)."""
+    texts = []
+    for item in snapshot.get("requirements") or []:
+        code, default = item.get("code"), item.get("detail", "")
+        if code:
+            texts.append(message_text(Message(code, item.get("params") or {}, default)))
+        else:
+            texts.append(default)
+    return texts
+
+
+# The verification checks by name (certificates.services.verification).
+CHECK_LABELS = {
+    "format": _("Format"),
+    "issuer": _("Issuer"),
+    "signature": _("Signature"),
+    "key": _("Signing key"),
+    "status": _("Status"),
+    "validity": _("Validity"),
+}
+
+
 def checklist(eligibility: Eligibility) -> list[dict]:
     """The requirements as template rows: ``kind``, ``met``, ``label``, ``detail``."""
     return [

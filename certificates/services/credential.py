@@ -100,7 +100,14 @@ def snapshot_build(
     if eligibility is not None:
         for item in eligibility.items:
             requirements.append(
-                {"kind": item.kind, "met": item.met, "detail": item.detail.default}
+                {
+                    "kind": item.kind,
+                    "met": item.met,
+                    "detail": item.detail.default,
+                    # To show it in the reader's language later (messages.py).
+                    "code": item.detail.code,
+                    "params": {k: str(v) for k, v in item.detail.params.items()},
+                }
             )
             if item.kind == "practicum":
                 practicum = str(item.detail.params.get("signed"))

@@ -268,3 +268,25 @@ def test_programme_administrators_hold_the_certificate_permissions(
     assert programme_admin.has_perm("certificates.change_certification")
     assert not trainer.has_perm("certificates.issue_certificate")
     assert trainer.has_perm("certificates.recommend_certificate")
+
+
+def test_the_detail_page_reads_in_the_administrators_language(
+    admin_client, programme_admin, issue, eligible_trainee, certification
+):
+    from wagtail.users.models import UserProfile
+
+    certificate = issue(holder=eligible_trainee, certification=certification)
+    profile = UserProfile.get_for_user(programme_admin)
+    profile.preferred_language = "sv"
+    profile.save()
+
+    html = admin_client.get(f"/admin/certificate/{certificate.pk}/").content.decode()
+
+    # The checks by their Swedish names, the requirements recorded at issue
+    # in Swedish too (the snapshot keeps each one's code and values).
+    assert "<strong>Signatur</strong>" in html
+    assert "<strong>signature</strong>" not in html
+    requirement = certificate.snapshot["requirements"][0]
+    assert requirement["code"] == "course_complete"
+    assert f"{requirement['params']['title']}: klar" in html
+    assert f"{requirement['params']['title']}: completed" not in html

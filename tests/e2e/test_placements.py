@@ -93,8 +93,12 @@ def test_match_place_and_report(browser, live_server, page, certified_coach):
     page.wait_for_url(re.compile(r"/admin/placements/(edit/\d+/)?$"))
     placement = Placement.objects.get(coach=coach)
     assert placement.status == Placement.Status.PROPOSED
+    screenshot(page, "placement-proposed")
 
-    # Agreed, then started: each through its confirmation page.
+    # From the list, open it; agree, then start, with the header's buttons.
+    page.locator(f"a[href='/admin/placements/edit/{placement.pk}/']").first.click()
+    page.wait_for_url(re.compile(rf"/admin/placements/edit/{placement.pk}/"))
+
     for action, status in (
         ("agree", Placement.Status.AGREED),
         ("activate", Placement.Status.ACTIVE),
@@ -111,7 +115,9 @@ def test_match_place_and_report(browser, live_server, page, certified_coach):
     page.goto("/admin/programme_reports/")
     assert axe_violations(page) == []
     screenshot(page, "programme-dashboard")
-    with translation.override("sv"):
+    # The admin speaks the administrator's language; so does the CSV.
+    admin = User.objects.get(email=ACCOUNTS["admin"].email)
+    with translation.override(admin.preferred_language):
         report = programme_report()
         funnel = report.scope("total").tables[0]
         placed_label = funnel.row("placed").label

@@ -145,3 +145,13 @@ def test_the_dashboard_panel_shows_the_coach_their_placement(make_coach):
     assert 'href="tel:0454-123456"' in html
     assert "started" in html
     assert empty.strip() == ""
+    # In Arabic: the status as a status (not a date label), and the texts
+    # people wrote keep their own direction inside the right-to-left page.
+    with translation.override("ar"):
+        arabic = render_to_string(
+            "placements/includes/dashboard_panel.html",
+            {"my_placement": my_placement(user=coach)},
+        )
+    assert "بدأت" in arabic
+    assert '<dd dir="auto">Storgatan 1<br>293 30 Olofström</dd>' in arabic
+    assert "<bdi>Eva Berg</bdi>" in arabic

@@ -13,37 +13,58 @@ from courses.models import Cohort, CohortMembership
 from courses.steps import course_path
 from users.roles import is_programme_admin, is_staff_member, is_trainer
 
+# Those who completed a cohort may read its courses again, but not study.
+READING_STATUSES = (CohortMembership.Status.ACTIVE, CohortMembership.Status.COMPLETED)
 
-def enrolled_in_course(*, user, course_path_value: str) -> bool:
-    """Is ``user`` active in a cohort that studies the course at that path?
 
-    The cohort lists the course's original page; the path may be any
-    translation of it, so the two meet on the translation key.
-    """
+def _membership_statuses(*, user, course_path_value: str, statuses) -> set[str]:
+    # The cohort lists the course's original page; the path may be any
+    # translation of it, so the two meet on the translation key.
     translation_key = Page.objects.filter(path=course_path_value).values(
         "translation_key"
     )
-    return CohortMembership.objects.filter(
-        user=user,
-        status=CohortMembership.Status.ACTIVE,
-        cohort__courses__translation_key__in=translation_key,
-    ).exists()
+    return set(
+        CohortMembership.objects.filter(
+            user=user,
+            status__in=statuses,
+            cohort__courses__translation_key__in=translation_key,
+        ).values_list("status", flat=True)
+    )
+
+
+def enrolled_in_course(*, user, course_path_value: str) -> bool:
+    """Is ``user`` active in a cohort that studies the course at that path?
+    (Needed to do anything: mark done, take a quiz, hand in.)"""
+    return bool(
+        _membership_statuses(
+            user=user,
+            course_path_value=course_path_value,
+            statuses=(CohortMembership.Status.ACTIVE,),
+        )
+    )
 
 
 def access_course_content(*, request, page):
     """None when the user may see ``page``; a redirect to sign in; or Http404.
 
     Staff (trainers and programme administrators) may read every course: they
-    write and check the content.
+    write and check the content. Active members study it; members who
+    completed their cohort may read it again (``request.course_review_only``).
     """
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if is_staff_member(user):
         return None
-    if enrolled_in_course(user=user, course_path_value=course_path(page.path)):
-        return None
-    raise Http404
+    statuses = _membership_statuses(
+        user=user, course_path_value=course_path(page.path), statuses=READING_STATUSES
+    )
+    if not statuses:
+        raise Http404
+    # A graduate reads the course again: the pages show, nothing can be done
+    # (the views behind every action check enrolled_in_course).
+    request.course_review_only = CohortMembership.Status.ACTIVE not in statuses
+    return None
 
 
 def cohorts_visible_to(user):

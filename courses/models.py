@@ -66,6 +66,7 @@ class CourseContentPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(study_context(page=self, user=request.user))
+        context["reviewing"] = getattr(request, "course_review_only", False)
         return context
 
 

@@ -238,18 +238,36 @@ class DashboardCourse:
     percent: int
     next_step: StepRow | None
     completed: bool
+    reviewing: bool = False  # only in cohorts already completed: read, not study
 
 
-def dashboard_courses(*, user) -> list[DashboardCourse]:
-    """The courses of every cohort ``user`` is active in, in their language."""
-    memberships = list(
+def study_memberships(*, user) -> list[CohortMembership]:
+    """``user``'s active and completed memberships, with their cohorts."""
+    return list(
         CohortMembership.objects.filter(
-            user=user, status=CohortMembership.Status.ACTIVE
+            user=user,
+            status__in=(
+                CohortMembership.Status.ACTIVE,
+                CohortMembership.Status.COMPLETED,
+            ),
         ).select_related("cohort")
     )
+
+
+def dashboard_courses(
+    *, user, memberships: list[CohortMembership] | None = None
+) -> list[DashboardCourse]:
+    """The courses of every cohort ``user`` is active in, in their language,
+    and those of cohorts they completed (to read again, ``reviewing``).
+    ``memberships``: from ``study_memberships``, if the caller has them."""
+    if memberships is None:
+        memberships = study_memberships(user=user)
     if not memberships:
         return []
     cohorts = {m.cohort_id: m.cohort for m in memberships}
+    active_cohorts = {
+        m.cohort_id for m in memberships if m.status == CohortMembership.Status.ACTIVE
+    }
     links = CoursePage.cohorts.through.objects.filter(
         cohort_id__in=cohorts
     ).values_list("cohort_id", "coursepage__translation_key")
@@ -316,21 +334,20 @@ def dashboard_courses(*, user) -> list[DashboardCourse]:
                 percent=row.percent if row else 0,
                 next_step=next_row,
                 completed=bool(row and row.completed_at),
+                reviewing=not any(
+                    c.pk in active_cohorts
+                    for c in cohorts_by_key[course.translation_key]
+                ),
             )
         )
     return result
 
 
-def finished_cohorts(*, user) -> list[CohortMembership]:
-    """The cohorts ``user`` completed, latest first (for the dashboard of a
-    coach who has finished studying)."""
-    return list(
-        CohortMembership.objects.filter(
-            user=user, status=CohortMembership.Status.COMPLETED
-        )
-        .select_related("cohort")
-        .order_by("-completed_at")
-    )
+def finished_cohorts(memberships: list[CohortMembership]) -> list[CohortMembership]:
+    """The completed ones among ``memberships``, latest first (for the
+    dashboard of a coach who has finished studying)."""
+    done = [m for m in memberships if m.status == CohortMembership.Status.COMPLETED]
+    return sorted(done, key=lambda m: m.cohort.end_date, reverse=True)
 
 
 def _any_path_prefix(paths: list[str]) -> Q:

@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
-from courses.access import access_step_by_id
+from courses.access import READING_STATUSES, access_step_by_id
 from courses.models import CohortMembership, CoursePage, LessonPage
-from courses.selectors import dashboard_courses, finished_cohorts
+from courses.selectors import dashboard_courses, finished_cohorts, study_memberships
 from courses.services import StepLocked, step_complete
 from users.roles import is_staff_member
 
@@ -23,13 +23,13 @@ def dashboard(request):
     from certificates.selectors import dashboard_certificates
     from placements.selectors import my_placement
 
-    courses = dashboard_courses(user=request.user)
+    memberships = study_memberships(user=request.user)
     return render(
         request,
         "courses/dashboard.html",
         {
-            "courses": courses,
-            "finished": [] if courses else finished_cohorts(user=request.user),
+            "courses": dashboard_courses(user=request.user, memberships=memberships),
+            "finished": finished_cohorts(memberships),
             "certificate_panel": dashboard_certificates(user=request.user),
             "my_placement": my_placement(user=request.user),
         },
@@ -59,7 +59,7 @@ def _searchable_lessons(user):
     if is_staff_member(user):
         return lessons
     keys = CohortMembership.objects.filter(
-        user=user, status=CohortMembership.Status.ACTIVE
+        user=user, status__in=READING_STATUSES
     ).values("cohort__courses__translation_key")
     paths = CoursePage.objects.filter(translation_key__in=keys).values_list(
         "path", flat=True

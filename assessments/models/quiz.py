@@ -119,7 +119,11 @@ class QuizPage(StepPage):
         context = super().get_context(request, *args, **kwargs)
         user = request.user
         state = None
-        if user.is_authenticated and not context.get("is_staff_member"):
+        if context.get("reviewing"):
+            # Read again after the cohort: the attempts show, nothing changes.
+            state = quiz_state(user=user, quiz=self)
+            state.closed = True
+        elif user.is_authenticated and not context.get("is_staff_member"):
             state = quiz_state(user=user, quiz=self)
             step_state = context.get("step_state")
             if quiz_visit(user=user, quiz=self, state=state, step_state=step_state):

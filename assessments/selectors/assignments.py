@@ -125,6 +125,7 @@ class TraineeWork:
     cohort: Cohort | None
     due_at: datetime.datetime | None
     versions: list[Submission] = field(default_factory=list)  # newest first
+    closed: bool = False  # read again after the cohort: nothing is written
 
     @property
     def latest(self) -> Submission | None:
@@ -139,6 +140,8 @@ class TraineeWork:
     def can_write(self) -> bool:
         """A draft exists, or one may be started (first or revised version)."""
         latest = self.latest
+        if self.closed:
+            return False
         return latest is None or latest.status in (Status.DRAFT, Status.RETURNED)
 
     @property

@@ -42,6 +42,7 @@ class QuizState:
     used: int
     remaining: int | None  # None: unlimited
     result: dict | None  # the AssessmentResult values, if any
+    closed: bool = False  # read again after the cohort: no new attempts
 
     @property
     def passed(self) -> bool:
@@ -49,7 +50,7 @@ class QuizState:
 
     @property
     def can_start(self) -> bool:
-        return self.open_attempt is None and self.remaining != 0
+        return not self.closed and self.open_attempt is None and self.remaining != 0
 
 
 def quiz_state(*, user, quiz: QuizPage) -> QuizState:
@@ -306,7 +307,7 @@ def quiz_page_context(*, quiz: QuizPage, user, state: QuizState | None = None) -
     state = state or quiz_state(user=user, quiz=quiz)
     attempt = state.open_attempt
     context = {"quiz_state": state, "grace_seconds": GRACE_SECONDS}
-    if attempt is not None:
+    if attempt is not None and not state.closed:
         context.update(
             attempt=attempt,
             form_questions=attempt_form_questions(attempt),

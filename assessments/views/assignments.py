@@ -124,6 +124,7 @@ def assignment_page_context(*, page: AssignmentPage, request) -> dict:
     if not user.is_authenticated or is_staff_member(user):
         return context
     work = trainee_work(user=user, page=page)
+    work.closed = getattr(request, "course_review_only", False)
     upload_form = AttachmentForm()
     upload_form.fields["file"].help_text = _file_help(page)
     form = AssignmentWorkForm(initial={"body": work.body})

@@ -648,3 +648,28 @@ def test_editors_can_open_the_assignment_in_the_admin(client, setup):
 
     assert edit.status_code == add.status_code == 200
     assert "Person-centred perspective" in edit.content.decode()
+
+
+def test_a_graduate_reads_her_work_but_writes_nothing(client, setup):
+    from courses.models import CohortMembership
+
+    hand_in(setup, "<p>What I handed in.</p>")
+    setup.cohort.memberships.update(status=CohortMembership.Status.COMPLETED)
+    client.force_login(setup.trainee)
+
+    html = client.get(setup.page.url).content.decode()
+
+    assert reverse("assignment_draft_save", args=[setup.page.pk]) not in html
+    assert reverse("assignment_attachment_upload", args=[setup.page.pk]) not in html
+    submission = Submission.objects.get(user=setup.trainee)
+    assert reverse("assignment_submission", args=[submission.pk]) in html
+    response = client.post(
+        reverse("assignment_draft_save", args=[setup.page.pk]), {"body": "<p>x</p>"}
+    )
+    assert response.status_code == 404
+    assert Submission.objects.filter(user=setup.trainee).count() == 1
+    # What she handed in stays hers to read.
+    assert (
+        client.get(reverse("assignment_submission", args=[submission.pk])).status_code
+        == 200
+    )

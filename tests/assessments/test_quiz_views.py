@@ -446,3 +446,22 @@ def test_quiz_pages_cost_the_same_for_6_and_60_questions(client, trainee):
     assert open_page <= QUIZ_PAGE_BUDGET
     assert overview <= QUIZ_PAGE_BUDGET
     assert result_page <= RESULT_PAGE_BUDGET
+
+
+def test_a_graduate_sees_her_attempts_but_cannot_start_another(client, trainee, quiz):
+    from courses.models import CohortMembership
+
+    cohort = enrol(user=trainee, courses=[course_of(quiz)])
+    attempt = attempt_start(user=trainee, quiz=quiz)
+    attempt_submit(attempt_id=attempt.pk, answers=correct_answers(attempt))
+    cohort.memberships.update(status=CohortMembership.Status.COMPLETED)
+    client.force_login(trainee)
+
+    html = client.get(quiz.url).content.decode()
+
+    assert swedish("The quiz is closed") in html
+    assert reverse("quiz_attempt_start", args=[quiz.pk]) not in html
+    assert swedish("Your attempts") in html
+    response = client.post(reverse("quiz_attempt_start", args=[quiz.pk]))
+    assert response.status_code == 404
+    assert QuizAttempt.objects.filter(user=trainee).count() == 1

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from courses.models import CohortMembership, CourseProgress, LessonPage, StepCompletion
 from courses.services import step_complete
@@ -113,7 +114,15 @@ def test_a_locked_step_cannot_be_marked_done_out_of_order(client, trainee, cours
     assert not StepCompletion.objects.filter(user=trainee).exists()
 
 
-ROLES = ["enrolled", "not_enrolled", "withdrawn", "anonymous", "other_trainer", "staff"]
+ROLES = [
+    "enrolled",
+    "completed",
+    "not_enrolled",
+    "withdrawn",
+    "anonymous",
+    "other_trainer",
+    "staff",
+]
 
 
 @pytest.mark.parametrize("who", ROLES)
@@ -137,6 +146,10 @@ def test_course_pages_are_for_enrolled_people_only(
         other = make_user("trainee")
         enrol(user=other, courses=[course], status=CohortMembership.Status.WITHDRAWN)
         client.force_login(other)
+    elif who == "completed":
+        other = make_user("trainee")
+        enrol(user=other, courses=[course], status=CohortMembership.Status.COMPLETED)
+        client.force_login(other)
     elif who == "other_trainer":
         other_course = build_course(title="Another course")
         client.force_login(make_user("trainee"))
@@ -148,6 +161,7 @@ def test_course_pages_are_for_enrolled_people_only(
 
     expected = {
         "enrolled": 200,
+        "completed": 200,  # reads it again; cannot study (below)
         "staff": 200,
         "anonymous": 302,
         "not_enrolled": 404,
@@ -157,6 +171,37 @@ def test_course_pages_are_for_enrolled_people_only(
     assert response.status_code == expected
     if who == "anonymous":
         assert response.url.startswith("/accounts/login/")
+
+
+def test_a_graduate_reads_the_course_again_but_changes_nothing(
+    client, make_user, course
+):
+    graduate = make_user("trainee")
+    enrol(user=graduate, courses=[course], status=CohortMembership.Status.COMPLETED)
+    client.force_login(graduate)
+    lesson = lessons_of(course)[0]
+
+    with translation.override("en"):
+        dashboard_url = reverse("dashboard")
+    page = client.get(lesson.url).content.decode()
+    dashboard = client.get(dashboard_url)
+
+    with translation.override("sv"):  # the lesson lives at a Swedish address
+        banner = translation.gettext(
+            "You have completed this course and can read it again. Quizzes and "
+            "assignments are closed; your results stay as they were."
+        )
+    assert banner in page
+    assert reverse("step_complete", args=[lesson.pk]) not in page
+    response = client.post(reverse("step_complete", args=[lesson.pk]))
+    assert response.status_code == 404
+    assert not StepCompletion.objects.filter(user=graduate).exists()
+    [item] = dashboard.context["courses"]
+    assert item.reviewing
+    assert "Read it again" in dashboard.content.decode()
+    # The search covers what she may read.
+    found = client.get(reverse("search"), {"q": "Lesson"}).context["results"]
+    assert lesson.pk in {page.pk for page in found}
 
 
 def test_marking_done_needs_enrolment(client, make_user, course):

@@ -23,6 +23,7 @@ from courses.services import step_complete
 from users.models import User
 from users.services import user_create
 
+DEMO_DOMAIN = "demo.coach-academy.example"  # reserved for examples: never delivered
 DEMO_PASSWORD = "coach-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
 
@@ -45,7 +46,7 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount(
         role="trainee",
-        email="trainee@demo.coach-academy.example",
+        email=f"trainee@{DEMO_DOMAIN}",
         legal_name="Amal Haddad Sjöberg",
         language="sv",
         profile={"gender": "woman", "birth_year": 1988, "municipality": "Ronneby"},
@@ -55,7 +56,7 @@ DEMO_ACCOUNTS = (
     # and placed (placements.demo): the end of the path.
     DemoAccount(
         role="coach",
-        email="coach@demo.coach-academy.example",
+        email=f"coach@{DEMO_DOMAIN}",
         legal_name="Tigist Alemu Ekström",
         language="sv",
         profile={"gender": "woman", "birth_year": 1984, "municipality": "Ronneby"},
@@ -63,14 +64,14 @@ DEMO_ACCOUNTS = (
     ),
     DemoAccount(
         role="trainer",
-        email="trainer@demo.coach-academy.example",
+        email=f"trainer@{DEMO_DOMAIN}",
         legal_name="Jonas Åkesson",
         language="sv",
         profile={"gender": "man", "municipality": "Karlskrona"},
     ),
     DemoAccount(
         role="admin",
-        email="admin@demo.coach-academy.example",
+        email=f"admin@{DEMO_DOMAIN}",
         legal_name="Maria Lindqvist",
         language="en",
         profile={"municipality": "Karlskrona"},

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from certificates.selectors import valid_certificate_holders
+from courses.demo import DEMO_ACCOUNTS, DEMO_DOMAIN
 from placements.models import PartnerOrganisation, Placement
 from placements.services import (
     partner_organisation_create,
@@ -26,7 +27,6 @@ from placements.services import (
 )
 
 Kind = PartnerOrganisation.Kind
-DEMO_DOMAIN = "demo.coach-academy.example"
 
 DEMO_ORGANISATIONS = (
     {
@@ -120,7 +120,8 @@ DEMO_ORGANISATIONS = (
         "places": 2,
     },
 )
-DEMO_COACH_EMAIL = "coach@demo.coach-academy.example"
+DEMO_COACH_EMAIL = next(a.email for a in DEMO_ACCOUNTS if a.role == "coach")
+DEMO_ADMIN_EMAIL = next(a.email for a in DEMO_ACCOUNTS if a.role == "admin")
 DEMO_COACH_ORGANISATION = "Försäkringskassan Ronneby"
 # Participants of the finished demo cohort (reports.demo) whose outcome was
 # "in placement": organisation, weeks since it started, weeks it ran
@@ -261,7 +262,7 @@ def demo_placements_ensure(
     the finished cohort's participants placed."""
     from users.models import User
 
-    admin = User.objects.filter(email="admin@demo.coach-academy.example").first()
+    admin = User.objects.filter(email=DEMO_ADMIN_EMAIL).first()
     result = DemoPlacementsResult(organisations_created=demo_organisations_ensure())
     result.coach_placement, result.coach_note = demo_coach_place(today=today, by=admin)
     result.past_placements_created = demo_past_placements_ensure(today=today, by=admin)

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from courses.demo import DEMO_ACCOUNTS
+from courses.demo import DEMO_ACCOUNTS, DEMO_DOMAIN
 from courses.models import Cohort, CohortMembership, CoursePage, ModulePage
 from courses.services import StepLocked, step_complete
 from reports.services import outcome_record
@@ -29,7 +29,6 @@ from users.models import User
 from users.services import user_create, user_update_profile
 
 DEMO_COHORT_NAME = "Blekinge kohort 2025"
-DEMO_DOMAIN = "demo.coach-academy.example"
 COURSE_SLUGS = ("person-centred-wellbeing-coaching", "biopsychosocial-model")
 
 # name | gender | birth year | municipality | languages | what happened |
